@@ -1,0 +1,14 @@
+// lightpathctl: the operator's command line for lightpath.
+
+#include <CLI/CLI.hpp>
+
+#include "controller/cli/topo_commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"lightpathctl - operate a lightpath optical circuit fabric"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  lightpath::cli::add_topo_commands(app, exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}
