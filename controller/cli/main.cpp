@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "controller/cli/solve_command.h"
 #include "controller/cli/topo_commands.h"
 
 int main(int argc, char** argv) {
@@ -9,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   lightpath::cli::add_topo_commands(app, exit_code);
+  lightpath::cli::add_solve_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -1,0 +1,84 @@
+#pragma once
+// What is allocated in a fabric: the circuits, and indexes of the resources
+// they hold (cross-connect ports, per-fiber wavelengths) so the solver can ask
+// "is this free?" in constant time. A value type: the solver works on copies.
+
+#include <bitset>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "controller/solver/cross_connect.h"
+#include "lightpath/fabric.h"
+#include "lightpath/result.h"
+
+namespace lightpath::solver {
+
+inline constexpr int kMaxWavelengths = 128;
+using WavelengthSet = std::bitset<kMaxWavelengths>;
+
+// One pass through an optical switch, in path order from end a to end b.
+struct Hop {
+  SwitchId optical_switch;
+  int in_port = 0;
+  int out_port = 0;
+  bool operator==(const Hop&) const = default;
+};
+
+struct Circuit {
+  CircuitId id;
+  std::string request_id;
+  int priority = 0;
+  EndpointPortId a;
+  EndpointPortId b;
+  std::vector<Hop> hops;
+  // The same channels on every fiber of the path: there are no converters.
+  std::vector<int> wavelengths;
+  DataRate bandwidth;
+  // Constraints the circuit was admitted under, kept so a checker can re-verify.
+  std::optional<Duration> latency_max;
+  Decibels min_margin;
+};
+
+class AllocationState {
+ public:
+  explicit AllocationState(const Fabric& fabric);
+
+  const Fabric& fabric() const { return *fabric_; }
+  const std::map<CircuitId, Circuit>& circuits() const { return circuits_; }
+  const Circuit* find(CircuitId id) const;
+
+  // The port a MEMS port is cross-connected to, if any.
+  std::optional<int> mems_peer(SwitchId sw, int port) const;
+  // Whether a WSS port has `wavelength` switched somewhere.
+  bool wss_busy(SwitchId sw, int port, int wavelength) const;
+  const WavelengthSet& fiber_used(FiberId f) const { return fiber_used_[f.value()]; }
+  // Ports of the switch in some cross-connect, for balancing load.
+  int ports_in_use(SwitchId sw) const { return ports_in_use_[sw.value()]; }
+
+  // Every cross-connect the circuits need, each once.
+  std::vector<CrossConnect> cross_connects() const;
+
+  // Adds a circuit whose resources are free (or shared compatibly: circuits
+  // on one MEMS path share its cross-connects). Fails naming the conflict.
+  Result<CircuitId> add(Circuit circuit);
+  void remove(CircuitId id);
+  CircuitId next_id() const { return CircuitId(next_id_); }
+
+ private:
+  const Fabric* fabric_;
+  std::map<CircuitId, Circuit> circuits_;
+  std::uint32_t next_id_ = 1;
+  std::vector<std::vector<int>> mems_peer_;  // per switch, per port: peer or -1
+  std::vector<std::vector<int>> mems_refs_;  // circuits using that cross-connect
+  std::vector<int> ports_in_use_;
+  std::vector<WavelengthSet> fiber_used_;
+  std::unordered_map<std::uint64_t, int> wss_peer_;  // (switch, port, wavelength) -> peer
+};
+
+// The fibers a circuit runs over, from end a to end b.
+std::vector<FiberId> circuit_fibers(const Fabric& fabric, const Circuit& c);
+
+}  // namespace lightpath::solver

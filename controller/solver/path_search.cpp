@@ -1,0 +1,249 @@
+#include "controller/solver/path_search.h"
+
+#include <fmt/format.h>
+
+#include <tuple>
+
+namespace lightpath::solver {
+namespace {
+
+WavelengthSet first_n(int n) {
+  WavelengthSet s;
+  for (int i = 0; i < n && i < kMaxWavelengths; ++i) s.set(static_cast<std::size_t>(i));
+  return s;
+}
+
+class PathSearch {
+ public:
+  PathSearch(const FabricIndex& index, const AllocationState& state, const PathNeed& need,
+             const PathLimits& limits)
+      : idx_(index), f_(index.fabric()), st_(state), need_(need), limits_(limits) {
+    const auto& ga = f_.endpoint(need.a).groups[static_cast<std::size_t>(need.group_a)];
+    const auto& gb = f_.endpoint(need.b).groups[static_cast<std::size_t>(need.group_b)];
+    const Transceiver& ta = f_.transceiver(ga.transceiver);
+    const Transceiver& tb = f_.transceiver(gb.transceiver);
+    channel_mask_ = first_n(std::min(ta.wavelengths, tb.wavelengths));
+    // Both directions of the duplex circuit must close their budgets.
+    budget_ = std::min(ta.launch_power - tb.rx_sensitivity, tb.launch_power - ta.rx_sensitivity);
+    visited_.assign(f_.optical_switches.size(), 0);
+    egress_.resize(f_.optical_switches.size());
+    for (const auto& att : idx_.attachments(need.b, need.group_b))
+      egress_[att.optical_switch.value()].push_back(att);
+  }
+
+  PathSearchResult run() {
+    std::vector<char> free_ingress_seen(f_.optical_switches.size(), 0);
+    for (const auto& att : idx_.attachments(need_.a, need_.group_a)) {
+      const SwitchId sw = att.optical_switch;
+      if (is_mems(sw) && !st_.mems_peer(sw, att.switch_port)) {
+        // Free ports of one group on one switch are interchangeable: try one.
+        if (free_ingress_seen[sw.value()]) continue;
+        free_ingress_seen[sw.value()] = 1;
+      }
+      const FiberId fid = f_.port(att.endpoint_port).fiber;
+      const Fiber& fiber = f_.fiber(fid);
+      walk_ = Walk{};
+      walk_.a = att.endpoint_port;
+      walk_.free = channel_mask_ & ~st_.fiber_used(fid);
+      walk_.delay = fiber.delay();
+      walk_.loss = fiber.loss;
+      walk_.length_m = fiber.length.in_meters();
+      visit(sw, att.switch_port);
+    }
+    PathSearchResult out;
+    if (best_) {
+      out.choice = std::move(best_);
+      return out;
+    }
+    out.shortfall = furthest_;
+    out.detail = describe_shortfall();
+    return out;
+  }
+
+ private:
+  struct Walk {
+    EndpointPortId a;
+    std::vector<Hop> hops;
+    WavelengthSet free;
+    int new_xc = 0;
+    double max_util = 0;
+    double length_m = 0;
+    Duration delay;
+    Decibels loss;
+  };
+
+  bool is_mems(SwitchId sw) const { return f_.optical_switch(sw).kind == SwitchKind::kMems; }
+
+  void note(Shortfall s) {
+    if (s > furthest_) furthest_ = s;
+  }
+
+  // Checks a complete walk, remembering how far the best failure got. Walks
+  // are not pruned midway so that the reason given is the true one.
+  bool viable() {
+    if (static_cast<int>(walk_.free.count()) < need_.channels) {
+      note(Shortfall::kWavelengths);
+      best_free_ = std::max(best_free_, static_cast<int>(walk_.free.count()));
+      return false;
+    }
+    if (need_.latency_max && walk_.delay > *need_.latency_max) {
+      note(Shortfall::kLatency);
+      if (!least_delay_ || walk_.delay < *least_delay_) least_delay_ = walk_.delay;
+      return false;
+    }
+    if (walk_.loss > budget_ - need_.margin) {
+      note(Shortfall::kLoss);
+      if (!least_loss_ || walk_.loss < *least_loss_) least_loss_ = walk_.loss;
+      return false;
+    }
+    return true;
+  }
+
+  void visit(SwitchId sw, int in_port) {
+    visited_[sw.value()] = 1;
+    if (is_mems(sw)) {
+      if (auto peer = st_.mems_peer(sw, in_port)) {
+        leave(sw, in_port, *peer, /*new_cross_connect=*/false);
+      } else {
+        for (const auto& att : egress_[sw.value()]) {
+          if (st_.mems_peer(sw, att.switch_port)) continue;
+          leave(sw, in_port, att.switch_port, true);
+          break;  // free egress ports on one switch are interchangeable
+        }
+        std::vector<char> remote_tried(f_.optical_switches.size(), 0);
+        for (const auto& t : idx_.trunks(sw)) {
+          if (visited_[t.remote.value()] || remote_tried[t.remote.value()]) continue;
+          if (st_.mems_peer(sw, t.port)) continue;
+          remote_tried[t.remote.value()] = 1;
+          leave(sw, in_port, t.port, true);
+        }
+      }
+    } else {
+      for (const auto& att : egress_[sw.value()]) leave(sw, in_port, att.switch_port, true);
+      for (const auto& t : idx_.trunks(sw))
+        if (!visited_[t.remote.value()]) leave(sw, in_port, t.port, true);
+    }
+    visited_[sw.value()] = 0;
+  }
+
+  void leave(SwitchId sw, int in_port, int out_port, bool new_cross_connect) {
+    if (in_port == out_port) return;
+    const OpticalSwitch& osw = f_.optical_switch(sw);
+    const FiberId fid = osw.port_fiber[static_cast<std::size_t>(out_port)];
+    if (!fid.valid()) return;
+    const Walk saved = walk_;
+    walk_.hops.push_back({sw, in_port, out_port});
+    if (osw.kind == SwitchKind::kWss) {
+      for (int w = 0; w < kMaxWavelengths; ++w) {
+        if (walk_.free.test(static_cast<std::size_t>(w)) &&
+            (st_.wss_busy(sw, in_port, w) || st_.wss_busy(sw, out_port, w)))
+          walk_.free.reset(static_cast<std::size_t>(w));
+      }
+    }
+    const Fiber& fiber = f_.fiber(fid);
+    walk_.free &= ~st_.fiber_used(fid);
+    walk_.delay += fiber.delay();
+    // Worst case of the per-port spread, so an admitted circuit always closes.
+    walk_.loss += fiber.loss + osw.insertion_loss + osw.insertion_loss_spread;
+    walk_.length_m += fiber.length.in_meters();
+    if (new_cross_connect) {
+      ++walk_.new_xc;
+      const double util = static_cast<double>(st_.ports_in_use(sw) + 2) / osw.port_count;
+      walk_.max_util = std::max(walk_.max_util, util);
+    }
+    const auto& peer = idx_.peer(sw, out_port);
+    if (peer.endpoint_port.valid()) {
+      const EndpointPort& p = f_.port(peer.endpoint_port);
+      if (p.endpoint == need_.b && p.group == need_.group_b && viable()) consider(peer.endpoint_port);
+    } else if (peer.remote.valid() && !visited_[peer.remote.value()] &&
+               static_cast<int>(walk_.hops.size()) < limits_.max_switch_hops) {
+      visit(peer.remote, peer.remote_port);
+    }
+    walk_ = saved;
+  }
+
+  void consider(EndpointPortId b) {
+    const auto key = std::make_tuple(walk_.new_xc, walk_.max_util, walk_.length_m);
+    if (best_ && !(key < best_key_)) return;
+    PathChoice c;
+    c.a = walk_.a;
+    c.b = b;
+    c.hops = walk_.hops;
+    c.new_cross_connects = walk_.new_xc;
+    c.delay = walk_.delay;
+    c.loss = walk_.loss;
+    // First fit: the lowest free channels, which keeps high channels open for
+    // later requests that need many.
+    for (int w = 0; w < kMaxWavelengths && static_cast<int>(c.wavelengths.size()) < need_.channels; ++w)
+      if (walk_.free.test(static_cast<std::size_t>(w))) c.wavelengths.push_back(w);
+    best_ = std::move(c);
+    best_key_ = key;
+  }
+
+  std::string describe_shortfall() const {
+    const auto& a = f_.endpoint(need_.a);
+    const auto& b = f_.endpoint(need_.b);
+    const std::string an = a.name + "/" + a.groups[static_cast<std::size_t>(need_.group_a)].name;
+    const std::string bn = b.name + "/" + b.groups[static_cast<std::size_t>(need_.group_b)].name;
+    switch (furthest_) {
+      case Shortfall::kPorts:
+        return ports_sentence(an, bn);
+      case Shortfall::kWavelengths:
+        return fmt::format("no path from {} to {} has {} common free wavelength(s); the best has {}",
+                           an, bn, need_.channels, best_free_);
+      case Shortfall::kLatency:
+        return fmt::format("the quickest path from {} to {} takes {:.2f} us, over the {:.2f} us bound",
+                           an, bn, least_delay_->micros(), need_.latency_max->micros());
+      case Shortfall::kLoss:
+        return fmt::format(
+            "the best path from {} to {} loses {:.1f} dB; the budget is {:.1f} dB less a {:.1f} dB "
+            "margin",
+            an, bn, least_loss_->value(), budget_.value(), need_.margin.value());
+    }
+    return {};
+  }
+
+  std::string ports_sentence(const std::string& an, const std::string& bn) const {
+    auto free_count = [&](EndpointId e, int g) {
+      int n = 0;
+      for (const auto& att : idx_.attachments(e, g))
+        n += (!is_mems(att.optical_switch) || !st_.mems_peer(att.optical_switch, att.switch_port)) ? 1 : 0;
+      return n;
+    };
+    const int fa = free_count(need_.a, need_.group_a);
+    const int fb = free_count(need_.b, need_.group_b);
+    const auto total = [&](EndpointId e, int g) { return idx_.attachments(e, g).size(); };
+    if (fa == 0) return fmt::format("{} has no free port (all {} cabled ports in use)", an, total(need_.a, need_.group_a));
+    if (fb == 0) return fmt::format("{} has no free port (all {} cabled ports in use)", bn, total(need_.b, need_.group_b));
+    return fmt::format(
+        "no switch path within {} hop(s) joins a free port of {} ({} free) to a free port of {} "
+        "({} free)",
+        limits_.max_switch_hops, an, fa, bn, fb);
+  }
+
+  const FabricIndex& idx_;
+  const Fabric& f_;
+  const AllocationState& st_;
+  const PathNeed& need_;
+  const PathLimits& limits_;
+  WavelengthSet channel_mask_;
+  Decibels budget_;
+  std::vector<char> visited_;
+  std::vector<std::vector<FabricIndex::Attachment>> egress_;  // per switch: the b group's ports
+  Walk walk_;
+  std::optional<PathChoice> best_;
+  std::tuple<int, double, double> best_key_;
+  Shortfall furthest_ = Shortfall::kPorts;
+  int best_free_ = 0;
+  std::optional<Duration> least_delay_;
+  std::optional<Decibels> least_loss_;
+};
+
+}  // namespace
+
+PathSearchResult find_path(const FabricIndex& index, const AllocationState& state,
+                           const PathNeed& need, const PathLimits& limits) {
+  return PathSearch(index, state, need, limits).run();
+}
+
+}  // namespace lightpath::solver

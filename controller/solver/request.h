@@ -1,0 +1,57 @@
+#pragma once
+// A circuit request as a job scheduler states it (see docs/requests.md), and
+// the flows it expands to. Plain data: parsing lives in request_file.h.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lightpath/units.h"
+
+namespace lightpath::solver {
+
+enum class FlowType { kDedicatedCircuit, kCircuitPreferred };
+enum class Pattern { kPairwise, kAllToAll, kRing, kExplicit };
+
+std::string_view to_string(FlowType t);
+std::string_view to_string(Pattern p);
+std::optional<FlowType> parse_flow_type(std::string_view s);
+std::optional<Pattern> parse_pattern(std::string_view s);
+
+// One side of a flow: an endpoint and which of its port groups to use.
+struct EndpointRef {
+  std::string endpoint;
+  std::string port_group;
+  bool operator==(const EndpointRef&) const = default;
+};
+
+struct CircuitRequest {
+  std::string request_id;  // idempotency key
+  std::string job_id;
+  std::string tenant;
+  std::string application;
+  int priority = 0;  // higher may preempt lower
+  std::int64_t duration_seconds = 0;  // lease; 0 = until released
+  DataRate bandwidth_per_flow;
+  FlowType flow_type = FlowType::kDedicatedCircuit;
+  std::vector<EndpointRef> sources;
+  std::vector<EndpointRef> destinations;
+  Pattern pattern = Pattern::kPairwise;
+  std::vector<std::pair<int, int>> pairs;  // kExplicit: (source index, destination index)
+  std::optional<Duration> latency_max;
+  std::optional<Decibels> min_margin;  // optical margin wanted above receiver sensitivity
+  bool atomic = true;                  // all flows or none
+};
+
+struct Flow {
+  EndpointRef a;
+  EndpointRef b;
+};
+
+// The endpoint pairs a request's pattern asks to connect, in a stable order.
+// Assumes the request passed validation.
+std::vector<Flow> expand_flows(const CircuitRequest& request);
+
+}  // namespace lightpath::solver

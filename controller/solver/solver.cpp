@@ -1,0 +1,304 @@
+#include "controller/solver/solver.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace lightpath::solver {
+namespace {
+
+Rejection reject(const char* reason, std::string message) { return {reason, std::move(message)}; }
+
+const char* reason_for(Shortfall s) {
+  switch (s) {
+    case Shortfall::kPorts:
+      return reason::kInsufficientPorts;
+    case Shortfall::kWavelengths:
+      return reason::kNoCommonWavelength;
+    case Shortfall::kLatency:
+      return reason::kLatencyUnsatisfiable;
+    case Shortfall::kLoss:
+      return reason::kLossBudget;
+  }
+  return reason::kInsufficientPorts;
+}
+
+struct Resolved {
+  EndpointId endpoint;
+  int group = 0;
+  const Transceiver* transceiver = nullptr;
+};
+
+Resolved resolve(const Fabric& f, const EndpointRef& ref) {
+  Resolved r;
+  r.endpoint = *f.find_endpoint(ref.endpoint);
+  const auto& ep = f.endpoint(r.endpoint);
+  for (std::size_t g = 0; g < ep.groups.size(); ++g) {
+    if (ep.groups[g].name != ref.port_group) continue;
+    r.group = static_cast<int>(g);
+    r.transceiver = &f.transceiver(ep.groups[g].transceiver);
+  }
+  return r;
+}
+
+int channels_for(DataRate bandwidth, const Transceiver& t) {
+  const auto rate = t.channel_rate.bits_per_second();
+  return static_cast<int>((bandwidth.bits_per_second() + rate - 1) / rate);
+}
+
+std::string ref_name(const EndpointRef& r) { return r.endpoint + "/" + r.port_group; }
+
+}  // namespace
+
+Solver::Solver(const Fabric& fabric, SolverOptions options)
+    : fabric_(&fabric), options_(options), index_(fabric) {}
+
+std::optional<Rejection> Solver::validate(const CircuitRequest& r) const {
+  if (r.request_id.empty()) return reject(reason::kInvalidRequest, "request_id is required");
+  if (r.bandwidth_per_flow.bits_per_second() <= 0)
+    return reject(reason::kInvalidRequest, "bandwidth_per_flow must be greater than zero");
+  if (r.latency_max && r.latency_max->count_ns() <= 0)
+    return reject(reason::kInvalidRequest, "latency_max must be greater than zero");
+  if (r.sources.empty())
+    return reject(reason::kInvalidRequest, "sources must name at least one endpoint");
+  for (const auto* list : {&r.sources, &r.destinations}) {
+    for (const auto& ref : *list) {
+      auto ep = fabric_->find_endpoint(ref.endpoint);
+      if (!ep)
+        return reject(reason::kUnknownEndpoint,
+                      fmt::format("no endpoint named '{}' in fabric {}", ref.endpoint, fabric_->name));
+      if (fabric_->endpoint(*ep).find_group(ref.port_group) == nullptr) {
+        std::string groups;
+        for (const auto& g : fabric_->endpoint(*ep).groups) groups += (groups.empty() ? "" : ", ") + g.name;
+        return reject(reason::kUnknownPortGroup,
+                      fmt::format("endpoint {} has no port group '{}' (it has: {})", ref.endpoint,
+                                  ref.port_group, groups));
+      }
+    }
+  }
+  const auto ns = r.sources.size();
+  const auto nd = r.destinations.size();
+  switch (r.pattern) {
+    case Pattern::kPairwise:
+      if (nd != ns)
+        return reject(reason::kInvalidRequest,
+                      fmt::format("pattern pairwise pairs sources with destinations one to one, but "
+                                  "there are {} sources and {} destinations", ns, nd));
+      break;
+    case Pattern::kRing:
+      if (nd != 0 || ns < 2)
+        return reject(reason::kInvalidRequest,
+                      "pattern ring joins the sources in order: it needs at least 2 sources and no "
+                      "destinations");
+      break;
+    case Pattern::kAllToAll:
+      if (nd == 0 && ns < 2)
+        return reject(reason::kInvalidRequest, "pattern all_to_all needs at least 2 endpoints");
+      break;
+    case Pattern::kExplicit:
+      if (r.pairs.empty())
+        return reject(reason::kInvalidRequest, "pattern explicit needs at least one pair");
+      for (auto [s, d] : r.pairs)
+        if (s < 0 || d < 0 || static_cast<std::size_t>(s) >= ns || static_cast<std::size_t>(d) >= nd)
+          return reject(reason::kInvalidRequest,
+                        fmt::format("pair [{}, {}] is out of range: there are {} sources and {} "
+                                    "destinations", s, d, ns, nd));
+      break;
+  }
+  const auto flows = expand_flows(r);
+  if (flows.empty()) return reject(reason::kInvalidRequest, "the request's pattern gives no flows");
+  for (const auto& fl : flows) {
+    if (fl.a.endpoint == fl.b.endpoint)
+      return reject(reason::kInvalidRequest,
+                    fmt::format("a flow from {} to itself needs no circuit", fl.a.endpoint));
+    for (const auto* ref : {&fl.a, &fl.b}) {
+      const Resolved x = resolve(*fabric_, *ref);
+      const int need = channels_for(r.bandwidth_per_flow, *x.transceiver);
+      if (need > x.transceiver->wavelengths)
+        return reject(reason::kBandwidthUnsupported,
+                      fmt::format("{:.0f} Gb/s per flow needs {} channels of {:.0f} Gb/s, but {} "
+                                  "carries at most {} ({:.0f} Gb/s)",
+                                  r.bandwidth_per_flow.gbps(), need, x.transceiver->channel_rate.gbps(),
+                                  ref_name(*ref), x.transceiver->wavelengths,
+                                  x.transceiver->capacity().gbps()));
+    }
+  }
+  return std::nullopt;
+}
+
+Solver::Attempt Solver::attempt(AllocationState& scratch, const CircuitRequest& r) const {
+  Attempt out;
+  const PathLimits limits{options_.max_switch_hops};
+  const Decibels margin = r.min_margin.value_or(options_.default_margin);
+  int served = 0;
+  for (const auto& fl : expand_flows(r)) {
+    FlowDecision fd{fl, std::nullopt, std::nullopt, std::nullopt};
+    const Resolved a = resolve(*fabric_, fl.a);
+    const Resolved b = resolve(*fabric_, fl.b);
+    if (a.transceiver->grid != b.transceiver->grid ||
+        a.transceiver->channel_rate != b.transceiver->channel_rate) {
+      fd.rejection = reject(reason::kNoCommonWavelength,
+                            fmt::format("{} ({}, {:.0f}G channels) and {} ({}, {:.0f}G channels) "
+                                        "share no channel plan",
+                                        ref_name(fl.a), to_string(a.transceiver->grid),
+                                        a.transceiver->channel_rate.gbps(), ref_name(fl.b),
+                                        to_string(b.transceiver->grid),
+                                        b.transceiver->channel_rate.gbps()));
+    } else {
+      const PathNeed need{a.endpoint, a.group, b.endpoint, b.group,
+                          channels_for(r.bandwidth_per_flow, *a.transceiver), r.latency_max, margin};
+      auto found = find_path(index_, scratch, need, limits);
+      if (found.choice) {
+        Circuit c;
+        c.request_id = r.request_id;
+        c.priority = r.priority;
+        c.a = found.choice->a;
+        c.b = found.choice->b;
+        c.hops = std::move(found.choice->hops);
+        c.wavelengths = std::move(found.choice->wavelengths);
+        c.bandwidth = r.bandwidth_per_flow;
+        c.latency_max = r.latency_max;
+        c.min_margin = margin;
+        auto id = scratch.add(c);
+        if (id) {
+          c.id = *id;
+          fd.circuit = *id;
+          out.new_cross_connects += found.choice->new_cross_connects;
+          out.circuits.push_back(std::move(c));
+        } else {
+          fd.rejection = reject(reason::kInsufficientPorts, id.error().message);
+        }
+      } else {
+        fd.rejection = reject(reason_for(found.shortfall), found.detail);
+      }
+    }
+    if (fd.rejection && r.flow_type == FlowType::kCircuitPreferred) {
+      if (auto route = packet_route(*fabric_, a.endpoint, b.endpoint)) {
+        fd.packet = std::move(route);
+        fd.rejection.reset();
+      }
+    }
+    if (fd.rejection) {
+      if (!out.first_failure) out.first_failure = fd.rejection;
+    } else {
+      ++served;
+    }
+    out.flows.push_back(std::move(fd));
+    if (r.atomic && out.first_failure) break;
+  }
+  out.ok = r.atomic ? !out.first_failure : served > 0;
+  return out;
+}
+
+std::optional<std::vector<CircuitId>> Solver::find_preemption(const AllocationState& state,
+                                                              const CircuitRequest& r,
+                                                              Attempt& plan) const {
+  std::vector<const Circuit*> lower;
+  for (const auto& [id, c] : state.circuits())
+    if (c.priority < r.priority) lower.push_back(&c);
+  if (lower.empty()) return std::nullopt;
+  // Try to spare the most valuable victims first.
+  std::sort(lower.begin(), lower.end(), [](const Circuit* x, const Circuit* y) {
+    return std::tie(x->priority, x->id) > std::tie(y->priority, y->id);
+  });
+  auto without = [&](const std::vector<const Circuit*>& victims) {
+    AllocationState s = state;
+    for (const auto* v : victims) s.remove(v->id);
+    return s;
+  };
+  AllocationState trial = without(lower);
+  Attempt a = attempt(trial, r);
+  if (!a.ok) return std::nullopt;
+  // Victims that do not collide with the plan are not needed: put them back.
+  std::vector<const Circuit*> needed;
+  for (const auto* v : lower)
+    if (!trial.add(*v)) needed.push_back(v);
+  // Then see whether the request fits with fewer of them released.
+  for (std::size_t i = 0; i < needed.size();) {
+    auto fewer = needed;
+    fewer.erase(fewer.begin() + static_cast<long>(i));
+    AllocationState s = without(fewer);
+    Attempt b = attempt(s, r);
+    if (b.ok) {
+      needed = std::move(fewer);
+      a = std::move(b);
+    } else {
+      ++i;
+    }
+  }
+  plan = std::move(a);
+  std::vector<CircuitId> ids;
+  for (const auto* v : needed) ids.push_back(v->id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+Decision Solver::solve(const AllocationState& state, const CircuitRequest& r) const {
+  Decision d;
+  d.request_id = r.request_id;
+  if (auto bad = validate(r)) {
+    d.rejection = std::move(bad);
+    return d;
+  }
+  AllocationState scratch = state;
+  Attempt a = attempt(scratch, r);
+  if (!a.ok && options_.allow_preemption) {
+    if (auto victims = find_preemption(state, r, a)) d.preempt = std::move(*victims);
+  }
+  if (!a.ok) {
+    d.flows = std::move(a.flows);
+    d.rejection = a.first_failure;
+    // Would it fit if circuits the request may not preempt were gone?
+    bool any_blocking = false;
+    for (const auto& [id, c] : state.circuits()) any_blocking |= c.priority >= r.priority;
+    if (any_blocking) {
+      AllocationState empty(*fabric_);
+      if (attempt(empty, r).ok)
+        d.rejection = reject(
+            reason::kPreemptionNotAllowed,
+            fmt::format("{} (it would fit only by releasing circuits of priority {} or higher, which "
+                        "this request may not preempt)",
+                        d.rejection ? d.rejection->message : std::string("no room"), r.priority));
+    }
+    return d;
+  }
+  d.accepted = true;
+  d.flows = std::move(a.flows);
+  d.circuits = std::move(a.circuits);
+  d.new_cross_connects = a.new_cross_connects;
+  return d;
+}
+
+std::vector<Decision> Solver::solve_batch(const AllocationState& state,
+                                          const std::vector<CircuitRequest>& requests) const {
+  std::vector<Decision> out;
+  AllocationState scratch = state;
+  std::set<std::string> seen;
+  for (const auto& r : requests) {
+    if (!r.request_id.empty() && !seen.insert(r.request_id).second) {
+      Decision d;
+      d.request_id = r.request_id;
+      d.rejection = reject(reason::kDuplicateRequestId,
+                           fmt::format("request_id '{}' appears more than once in the batch", r.request_id));
+      out.push_back(std::move(d));
+      continue;
+    }
+    Decision d = solve(scratch, r);
+    if (d.accepted) (void)apply(scratch, d);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<bool> apply(AllocationState& state, const Decision& d) {
+  if (!d.accepted) return unexpected(Error{"NOT_ACCEPTED", "the decision was a rejection"});
+  for (auto id : d.preempt) state.remove(id);
+  for (const auto& c : d.circuits) {
+    auto added = state.add(c);
+    if (!added) return unexpected(added.error());
+  }
+  return true;
+}
+
+}  // namespace lightpath::solver
