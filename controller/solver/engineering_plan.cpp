@@ -1,0 +1,196 @@
+// engineer(): from a logical topology and today's cross-connects to a plan.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "controller/solver/link_placer.h"
+#include "controller/solver/topology_engineering.h"
+
+namespace lightpath::solver {
+namespace {
+
+Error invalid(std::string code, std::string message) {
+  return Error{std::move(code), std::move(message)};
+}
+
+// An existing cross-connect that joins two endpoints' fibers on a MEMS switch.
+struct ExistingLink {
+  CrossConnect cross_connect;
+  int s, i, j;  // i < j
+};
+
+// The target over all fabric endpoints, by fabric index.
+Result<std::vector<std::vector<int>>> target_links(const Fabric& fabric, const LogicalTopology& t) {
+  const std::size_t n = fabric.endpoints.size();
+  const std::size_t m = t.endpoints.size();
+  if (t.links.size() != m)
+    return unexpected(invalid("INVALID_TOPOLOGY", "links needs one row per endpoint"));
+  std::vector<int> ids;
+  std::set<std::string> seen;
+  for (const auto& name : t.endpoints) {
+    auto id = fabric.find_endpoint(name);
+    if (!id) return unexpected(invalid("UNKNOWN_ENDPOINT", "no endpoint named '" + name + "'"));
+    if (!seen.insert(name).second)
+      return unexpected(invalid("DUPLICATE_ENDPOINT", "endpoint '" + name + "' is listed twice"));
+    ids.push_back(static_cast<int>(id->value()));
+  }
+  std::vector<std::vector<int>> x(n, std::vector<int>(n, 0));
+  for (std::size_t a = 0; a < m; ++a) {
+    if (t.links[a].size() != m)
+      return unexpected(invalid(
+          "INVALID_TOPOLOGY", "links row " + std::to_string(a) + " needs one column per endpoint"));
+    for (std::size_t b = 0; b < m; ++b) {
+      const int v = t.links[a][b];
+      if (v < 0 || v != t.links[b][a] || (a == b && v != 0))
+        return unexpected(invalid("INVALID_TOPOLOGY",
+                                  "links must be non-negative, symmetric, with a zero diagonal"));
+      x[ids[a]][ids[b]] = v;
+    }
+  }
+  return x;
+}
+
+// Existing endpoint-to-endpoint links; anything else on the MEMS switches
+// (a port without an endpoint fiber, an endpoint joined to itself) is foreign
+// and goes, since the plan is the switches' whole desired state.
+Result<std::vector<ExistingLink>> classify(const Fabric& fabric, const PortBudget& budget,
+                                           const std::vector<CrossConnect>& current, int& foreign) {
+  std::vector<ExistingLink> links;
+  std::set<std::pair<std::uint32_t, int>> used;
+  foreign = 0;
+  for (const auto& xc : current) {
+    const auto s = xc.optical_switch.value();
+    if (!xc.optical_switch.valid() || s >= fabric.optical_switches.size())
+      return unexpected(invalid("INVALID_CROSS_CONNECTS", "a cross-connect names no switch"));
+    const auto& sw = fabric.optical_switches[s];
+    const std::string where =
+        sw.name + " " + std::to_string(xc.port_a) + "-" + std::to_string(xc.port_b);
+    if (sw.kind != SwitchKind::kMems)
+      return unexpected(invalid("INVALID_CROSS_CONNECTS", where + ": not a MEMS switch"));
+    if (xc.port_a < 0 || xc.port_b < 0 || xc.port_a >= sw.port_count ||
+        xc.port_b >= sw.port_count || xc.port_a == xc.port_b)
+      return unexpected(invalid("INVALID_CROSS_CONNECTS", where + ": bad port"));
+    if (!used.insert({s, xc.port_a}).second || !used.insert({s, xc.port_b}).second)
+      return unexpected(invalid("INVALID_CROSS_CONNECTS", where + ": a port is used twice"));
+    const int i = budget.owner[s][xc.port_a], j = budget.owner[s][xc.port_b];
+    if (i < 0 || j < 0 || i == j) {
+      ++foreign;
+      continue;
+    }
+    links.push_back({xc, static_cast<int>(s), std::min(i, j), std::max(i, j)});
+  }
+  return links;
+}
+
+// Turns per-switch link counts into concrete port pairs, reusing existing
+// cross-connects of the same pair on the same switch first.
+std::vector<PlacedLink> concretize(const PortBudget& budget, const detail::LinkPlacer& placer,
+                                   const std::vector<ExistingLink>& existing) {
+  const int n = placer.endpoints(), S = placer.switches();
+  std::map<std::tuple<int, int, int>, std::vector<CrossConnect>> by_pair;
+  for (const auto& e : existing) by_pair[{e.s, e.i, e.j}].push_back(e.cross_connect);
+  std::vector<PlacedLink> out;
+  auto place = [&](const CrossConnect& xc, int s) {
+    out.push_back(
+        {xc, EndpointId(budget.owner[s][xc.port_a]), EndpointId(budget.owner[s][xc.port_b])});
+  };
+  for (int s = 0; s < S; ++s) {
+    std::vector<char> used(budget.owner[s].size(), 0);
+    std::vector<std::tuple<int, int, int>> missing;  // i, j, count
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j) {
+        int want = placer.kept(s, i, j) + placer.fresh(s, i, j);
+        if (want == 0) continue;
+        if (auto it = by_pair.find({s, i, j}); it != by_pair.end())
+          for (const auto& xc : it->second) {
+            if (want == 0) break;
+            used[xc.port_a] = used[xc.port_b] = 1;
+            place(xc, s);
+            --want;
+          }
+        if (want > 0) missing.emplace_back(i, j, want);
+      }
+    std::vector<std::size_t> next(n, 0);  // cursor into each endpoint's ports at s
+    auto take = [&](int e) {
+      const auto& ports = budget.ports[e][s];
+      while (next[e] < ports.size() && used[ports[next[e]]]) ++next[e];
+      const int p = ports[next[e]];  // the placer kept usage within the budget
+      used[p] = 1;
+      return p;
+    };
+    for (auto [i, j, count] : missing)
+      for (int k = 0; k < count; ++k) {
+        const int p = take(i), q = take(j);
+        place(CrossConnect::make(SwitchId(s), p, q), s);
+      }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& target,
+                                 const std::vector<CrossConnect>& current) {
+  auto x = target_links(fabric, target);
+  if (!x) return unexpected(x.error());
+  const PortBudget budget = port_budget(fabric);
+  int foreign = 0;
+  auto existing = classify(fabric, budget, current, foreign);
+  if (!existing) return unexpected(existing.error());
+  const int n = static_cast<int>(fabric.endpoints.size());
+  const int S = static_cast<int>(fabric.optical_switches.size());
+
+  std::vector<std::vector<int>> capacity(n, std::vector<int>(S, 0));
+  for (int i = 0; i < n; ++i)
+    for (int s = 0; s < S; ++s) capacity[i][s] = budget.budget(i, s);
+  detail::LinkPlacer placer(capacity);
+
+  // Keep min(current, target) links of every pair; the rest of the current
+  // ones are surplus and go, the rest of the target is to place.
+  std::vector<std::vector<int>> cur(n, std::vector<int>(n, 0));
+  for (const auto& e : *existing) ++cur[e.i][e.j];
+  EngineeringPlan plan;
+  plan.topology = target;
+  plan.lower_bound_changes = foreign;
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) plan.lower_bound_changes += std::abs((*x)[i][j] - cur[i][j]);
+  std::vector<std::vector<int>> need = *x;
+  for (const auto& e : *existing)
+    if (need[e.i][e.j] > 0 && placer.keep(e.s, e.i, e.j)) {
+      --need[e.i][e.j];
+      --need[e.j][e.i];
+    }
+
+  // Round-robin over pairs, so that no pair's copies crowd out the others
+  // among equally constrained links.
+  int rounds = 0;
+  for (const auto& row : need)
+    for (int v : row) rounds = std::max(rounds, v);
+  std::vector<std::pair<int, int>> fresh;
+  for (int r = 0; r < rounds; ++r)
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j)
+        if (need[i][j] > r) fresh.emplace_back(i, j);
+  std::map<std::pair<int, int>, int> unplaced;
+  for (auto link : placer.place_all(fresh)) ++unplaced[link];
+  for (auto [pair, count] : unplaced) {
+    plan.unplaced.push_back(
+        {fabric.endpoints[pair.first].name, fabric.endpoints[pair.second].name, count});
+    plan.unplaced_links += count;
+  }
+  plan.moved_links = placer.moved_kept();
+
+  plan.cross_connects = concretize(budget, placer, *existing);
+  std::vector<CrossConnect> final_set, now = current;
+  for (const auto& l : plan.cross_connects) final_set.push_back(l.cross_connect);
+  std::sort(final_set.begin(), final_set.end());
+  std::sort(now.begin(), now.end());
+  std::set_difference(now.begin(), now.end(), final_set.begin(), final_set.end(),
+                      std::back_inserter(plan.removed));
+  std::set_difference(final_set.begin(), final_set.end(), now.begin(), now.end(),
+                      std::back_inserter(plan.added));
+  return plan;
+}
+
+}  // namespace lightpath::solver

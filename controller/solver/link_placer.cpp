@@ -1,0 +1,292 @@
+#include "controller/solver/link_placer.h"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <utility>
+
+namespace lightpath::solver::detail {
+
+constexpr int kWalkAttempts = 400;
+
+LinkPlacer::LinkPlacer(const std::vector<std::vector<int>>& capacity)
+    : n_(static_cast<int>(capacity.size())),
+      s_(capacity.empty() ? 0 : static_cast<int>(capacity[0].size())) {
+  cap_.reserve(static_cast<std::size_t>(n_) * s_);
+  for (const auto& row : capacity) cap_.insert(cap_.end(), row.begin(), row.end());
+  usage_.assign(cap_.size(), 0);
+  kept_.assign(static_cast<std::size_t>(s_) * n_ * n_, 0);
+  fresh_.assign(kept_.size(), 0);
+}
+
+void LinkPlacer::add(std::vector<int>& counts, int s, int i, int j, int delta) {
+  counts[at(s, i, j)] += delta;
+  counts[at(s, j, i)] += delta;
+  usage(i, s) += delta;
+  usage(j, s) += delta;
+}
+
+bool LinkPlacer::keep(int s, int i, int j) {
+  if (room(i, s) <= 0 || room(j, s) <= 0) return false;
+  add(kept_, s, i, j, 1);
+  return true;
+}
+
+bool LinkPlacer::place_greedy(int i, int j) {
+  return place_greedy_at(i, j) >= 0;
+}
+
+int LinkPlacer::place_greedy_at(int i, int j) {
+  // Most room at the scarcer end first keeps later links placeable; the
+  // rotating start spreads ties over switches instead of filling switch 0.
+  int best = -1, best_min = 0, best_sum = 0;
+  const int start = (i * 31 + j * 17) % std::max(s_, 1);
+  for (int k = 0; k < s_; ++k) {
+    const int s = (start + k) % s_;
+    const int a = room(i, s), b = room(j, s);
+    if (a <= 0 || b <= 0) continue;
+    const int lo = std::min(a, b);
+    if (lo > best_min || (lo == best_min && a + b > best_sum)) {
+      best = s;
+      best_min = lo;
+      best_sum = a + b;
+    }
+  }
+  if (best >= 0) add(fresh_, best, i, j, 1);
+  return best;
+}
+
+std::vector<std::pair<int, int>> LinkPlacer::place_all(
+    const std::vector<std::pair<int, int>>& links) {
+  const std::size_t e_count = links.size();
+  std::vector<std::vector<std::size_t>> incident(n_);
+  std::vector<int> common(e_count, 0);
+  std::set<std::pair<int, std::size_t>> order;  // (switches with room at both ends, link)
+  for (std::size_t e = 0; e < e_count; ++e) {
+    const auto [i, j] = links[e];
+    incident[i].push_back(e);
+    incident[j].push_back(e);
+    for (int s = 0; s < s_; ++s) common[e] += room(i, s) > 0 && room(j, s) > 0;
+    order.insert({common[e], e});
+  }
+  std::vector<char> done(e_count, 0);
+  std::vector<std::size_t> stamp(e_count, 0);
+  std::vector<std::pair<int, int>> deferred;
+  for (std::size_t round = 1; !order.empty(); ++round) {
+    const auto [count, e] = *order.begin();
+    order.erase(order.begin());
+    done[e] = 1;
+    const auto [i, j] = links[e];
+    if (count == 0) {
+      deferred.push_back(links[e]);
+      continue;
+    }
+    const int s = place_greedy_at(i, j);
+    const int room_i = room(i, s), room_j = room(j, s);
+    // A link loses switch s as an option when one of its ends just ran out.
+    for (int end : {i, j}) {
+      if ((end == i ? room_i : room_j) > 0) continue;
+      for (std::size_t f : incident[end]) {
+        if (done[f] || stamp[f] == round) continue;
+        const auto [a, b] = links[f];
+        const int a_before = room(a, s) + (a == i || a == j ? 1 : 0);
+        const int b_before = room(b, s) + (b == i || b == j ? 1 : 0);
+        if (a_before > 0 && b_before > 0 && !(room(a, s) > 0 && room(b, s) > 0)) {
+          stamp[f] = round;
+          order.erase({common[f], f});
+          order.insert({--common[f], f});
+        }
+      }
+    }
+  }
+  std::vector<std::pair<int, int>> unplaced;
+  for (auto [i, j] : deferred)
+    if (!place_with_repair(i, j)) unplaced.emplace_back(i, j);
+  return unplaced;
+}
+
+bool LinkPlacer::place_with_repair(int i, int j) {
+  if (place_greedy(i, j)) return true;
+  // Try every pair of switches (s where x has room, t where y has room) in
+  // both orientations and take the path that moves the fewest kept links.
+  Path best;
+  int bx = -1, by = -1, bs = -1, bt = -1;
+  for (auto [x, y] : {std::pair(i, j), std::pair(j, i)})
+    for (int s = 0; s < s_; ++s) {
+      if (room(x, s) <= 0) continue;
+      for (int t = 0; t < s_; ++t) {
+        if (t == s || room(y, t) <= 0) continue;
+        Path p = cheapest_path(x, y, s, t);
+        if (p.cost < 0) continue;
+        if (best.cost < 0 || p.cost < best.cost ||
+            (p.cost == best.cost && p.moves.size() < best.moves.size())) {
+          best = std::move(p);
+          bx = x, by = y, bs = s, bt = t;
+        }
+      }
+    }
+  if (best.cost >= 0 && apply(best, bx, by, bs, bt)) {
+    add(fresh_, bs, bx, by, 1);
+    return true;
+  }
+  // The state graph allows each endpoint twice per path; when that is not
+  // enough, seeded random alternating walks of any length still find a way.
+  for (int attempt = 0; attempt < kWalkAttempts; ++attempt) {
+    const int x = (attempt % 2) ? j : i, y = (attempt % 2) ? i : j;
+    std::vector<int> with_room_x, with_room_y;
+    for (int s = 0; s < s_; ++s) {
+      if (room(x, s) > 0) with_room_x.push_back(s);
+      if (room(y, s) > 0) with_room_y.push_back(s);
+    }
+    if (with_room_x.empty() || with_room_y.empty()) return false;
+    const int s = with_room_x[next_random() % with_room_x.size()];
+    const int t = with_room_y[next_random() % with_room_y.size()];
+    if (s != t && random_walk(x, y, s, t)) {
+      add(fresh_, s, x, y, 1);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Like cheapest_path, but one random path, preferring fresh links and links
+// whose far end can take the color, and allowed to revisit endpoints freely.
+bool LinkPlacer::random_walk(int x, int y, int s, int t) {
+  auto reserved = [&](int v, int c) { return (c == s && (v == x || v == y)) ? 1 : 0; };
+  auto absorbs = [&](int v, int c) { return usage(v, c) + 1 <= cap(v, c) - reserved(v, c); };
+  std::vector<Recolor> done;
+  int u = y, shed = s, gain = t, prev = -1;
+  std::vector<int> options;
+  for (int step = 0; step < 4 * n_ + 8; ++step) {
+    int choice = -1;
+    bool choice_kept = false;
+    for (int pass = 0; pass < 4 && choice < 0; ++pass) {
+      const bool use_kept = pass >= 2, must_end = pass % 2 == 0;
+      const auto& counts = use_kept ? kept_ : fresh_;
+      options.clear();
+      for (int v = 0; v < n_; ++v)
+        if (v != prev && counts[at(shed, u, v)] > 0 && (!must_end || absorbs(v, gain)))
+          options.push_back(v);
+      if (!options.empty()) {
+        choice = options[next_random() % options.size()];
+        choice_kept = use_kept;
+      }
+    }
+    if (choice < 0) break;
+    const bool ends = absorbs(choice, gain);
+    done.push_back({shed, gain, u, choice, choice_kept});
+    recolor(done.back(), false);
+    if (ends) return true;
+    prev = u;
+    u = choice;
+    std::swap(shed, gain);
+  }
+  for (auto it = done.rbegin(); it != done.rend(); ++it) recolor(*it, true);
+  return false;
+}
+
+std::uint64_t LinkPlacer::next_random() {
+  // splitmix64: tiny, and the same sequence on every platform.
+  std::uint64_t z = (walk_state_ += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+bool LinkPlacer::recolor(const Recolor& r, bool undo) {
+  auto& from_counts = r.was_kept ? kept_ : fresh_;
+  if (!undo) {
+    if (from_counts[at(r.from, r.u, r.v)] <= 0) return false;
+    add(from_counts, r.from, r.u, r.v, -1);
+    add(fresh_, r.to, r.u, r.v, 1);
+    if (r.was_kept) ++moved_;
+  } else {
+    add(fresh_, r.to, r.u, r.v, -1);
+    add(from_counts, r.from, r.u, r.v, 1);
+    if (r.was_kept) --moved_;
+  }
+  return true;
+}
+
+// The path frees a port of y at switch s, where x has one, without using
+// x's: y moves one of its s-links to t (where y has room); the far end v now
+// has one t-link too many, so v moves one of its t-links to s, and so on,
+// until the path reaches an endpoint with room for the color it gains.
+// States are (endpoint, color it must shed); a kept link costs 1, a fresh 0.
+LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
+  auto reserved = [&](int v, int c) { return (c == s && (v == x || v == y)) ? 1 : 0; };
+  auto absorbs = [&](int v, int c) { return usage(v, c) + 1 <= cap(v, c) - reserved(v, c); };
+  const int states = 2 * n_;  // state v*2+k: v must shed s (k=0) or t (k=1)
+  constexpr int kUnseen = 1 << 30;
+  std::vector<int> dist(states, kUnseen);
+  struct Pred {
+    int state = -1;
+    bool kept = false;
+  };
+  std::vector<Pred> pred(states);
+  int end_cost = kUnseen, end_from = -1, end_to = -1;
+  bool end_kept = false;
+  std::deque<int> queue;
+  dist[2 * y] = 0;
+  queue.push_back(2 * y);
+  while (!queue.empty()) {
+    const int st = queue.front();
+    queue.pop_front();
+    const int u = st / 2, k = st % 2, d = dist[st];
+    if (d >= end_cost) break;  // nothing cheaper can follow in a 0-1 BFS
+    const int shed = k == 0 ? s : t, gain = k == 0 ? t : s;
+    for (int kept = 0; kept < 2; ++kept) {
+      const auto& counts = kept ? kept_ : fresh_;
+      for (int w = 0; w < n_; ++w) {
+        if (w == u || counts[at(shed, u, w)] == 0) continue;
+        const int nd = d + kept;
+        if (absorbs(w, gain)) {
+          if (nd < end_cost) end_cost = nd, end_from = st, end_to = w, end_kept = kept;
+          continue;
+        }
+        const int next = 2 * w + (1 - k);
+        if (nd >= dist[next]) continue;
+        dist[next] = nd;
+        pred[next] = {st, kept == 1};
+        if (kept)
+          queue.push_back(next);
+        else
+          queue.push_front(next);
+      }
+    }
+  }
+  Path path;
+  if (end_from < 0) return path;
+  path.cost = end_cost;
+  auto move_from = [&](int st, int to_vertex, bool kept) {
+    const int u = st / 2, k = st % 2;
+    return Recolor{k == 0 ? s : t, k == 0 ? t : s, u, to_vertex, kept};
+  };
+  path.moves.push_back(move_from(end_from, end_to, end_kept));
+  for (int st = end_from; pred[st].state >= 0; st = pred[st].state)
+    path.moves.push_back(move_from(pred[st].state, st / 2, pred[st].kept));
+  std::reverse(path.moves.begin(), path.moves.end());
+  return path;
+}
+
+// Applies a path found on the state graph, which may visit an endpoint twice;
+// checks the result and undoes it when a capacity or count would break.
+bool LinkPlacer::apply(const Path& path, int x, int y, int s, int t) {
+  std::size_t done = 0;
+  bool ok = true;
+  for (; done < path.moves.size(); ++done)
+    if (!recolor(path.moves[done], false)) {
+      ok = false;
+      break;
+    }
+  if (ok)
+    for (const auto& m : path.moves)
+      for (int v : {m.u, m.v})
+        for (int c : {s, t}) ok = ok && usage(v, c) <= cap(v, c);
+  ok = ok && room(x, s) > 0 && room(y, s) > 0;
+  if (ok) return true;
+  while (done-- > 0) recolor(path.moves[done], true);
+  return false;
+}
+
+}  // namespace lightpath::solver::detail

@@ -1,0 +1,81 @@
+#pragma once
+// Internal to topology engineering: splits logical links among switches.
+//
+// Think of switches as colors: a link (i, j) gets a color s, and endpoint i
+// may carry at most capacity[i][s] links of color s (its ports at switch s).
+// This is edge coloring with capacities. Greedy placement handles most links;
+// a link no switch has room for at both ends is placed by recoloring links
+// along an alternating s/t path (a Kempe-chain move) until one end frees a
+// port at a switch where the other end has one.
+//
+// Links are either kept (they exist today; moving one costs a removal and an
+// addition) or fresh (planned now; moving one costs nothing). Repair takes the
+// alternating path that moves the fewest kept links, found by a 0-1 BFS over
+// (endpoint, color to shed) states.
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace lightpath::solver::detail {
+
+class LinkPlacer {
+ public:
+  // capacity[i][s]: ports endpoint i has at switch s.
+  explicit LinkPlacer(const std::vector<std::vector<int>>& capacity);
+
+  // Records an existing link on switch s; false when s has no room left.
+  bool keep(int s, int i, int j);
+  // Places a fresh link on the switch with the most room at both ends; false
+  // when no switch has room at both ends.
+  bool place_greedy(int i, int j);
+  // Greedy first, then the cheapest alternating-path repair; false when no
+  // path frees a common switch.
+  bool place_with_repair(int i, int j);
+  // Places many links, most constrained first (fewest switches with room at
+  // both ends, as in DSatur coloring), then repairs the rest. Returns the
+  // links left unplaced.
+  std::vector<std::pair<int, int>> place_all(const std::vector<std::pair<int, int>>& links);
+
+  int kept(int s, int i, int j) const { return kept_[at(s, i, j)]; }
+  int fresh(int s, int i, int j) const { return fresh_[at(s, i, j)]; }
+  // Kept links recolored by repair (each costs a removal and an addition).
+  int moved_kept() const { return moved_; }
+  int endpoints() const { return n_; }
+  int switches() const { return s_; }
+
+ private:
+  struct Recolor {
+    int from, to, u, v;
+    bool was_kept;
+  };
+  struct Path {
+    int cost = -1;  // kept links moved; -1 when there is no path
+    std::vector<Recolor> moves;
+  };
+
+  std::size_t at(int s, int i, int j) const {
+    return (static_cast<std::size_t>(s) * n_ + i) * n_ + j;
+  }
+  int& usage(int i, int s) { return usage_[static_cast<std::size_t>(i) * s_ + s]; }
+  int cap(int i, int s) const { return cap_[static_cast<std::size_t>(i) * s_ + s]; }
+  int room(int i, int s) { return cap(i, s) - usage(i, s); }
+  void add(std::vector<int>& counts, int s, int i, int j, int delta);
+  bool recolor(const Recolor& r, bool undo);
+  Path cheapest_path(int x, int y, int s, int t);
+  bool apply(const Path& path, int x, int y, int s, int t);
+  bool random_walk(int x, int y, int s, int t);
+  int place_greedy_at(int i, int j);  // the switch used, or -1
+  std::uint64_t next_random();
+
+  int n_ = 0;
+  int s_ = 0;
+  std::vector<int> cap_;
+  std::vector<int> usage_;
+  std::vector<int> kept_;   // [s][i][j], symmetric
+  std::vector<int> fresh_;  // [s][i][j], symmetric
+  int moved_ = 0;
+  std::uint64_t walk_state_ = 0x9e3779b97f4a7c15ull;  // fixed: plans are deterministic
+};
+
+}  // namespace lightpath::solver::detail
