@@ -17,6 +17,7 @@ struct SolveOptions {
   std::string state;
   bool json = false;
   int max_hops = 3;
+  bool most_admitted = false;
 };
 
 void print_diagnostics(const std::vector<topology::Diagnostic>& diags) {
@@ -91,12 +92,11 @@ int run_solve(const SolveOptions& o) {
   }
   solver::SolverOptions options;
   options.max_switch_hops = o.max_hops;
+  options.batch = o.most_admitted ? solver::BatchPolicy::kMostAdmitted : solver::BatchPolicy::kArrivalOrder;
   const solver::Solver solver(*fabric, options);
-  const auto decisions = solver.solve_batch(state, *reqs);
-  // What-if only: the result is shown with the decisions applied to a copy.
+  // What-if only: the decisions are applied to a copy, never stored.
   solver::AllocationState after = state;
-  for (const auto& d : decisions)
-    if (d.accepted) (void)solver::apply(after, d);
+  const auto decisions = solver.solve_batch_into(after, *reqs);
 
   if (o.json) {
     nlohmann::json out{{"decisions", nlohmann::json::array()}, {"state", requests::state_json(after)}};
@@ -121,6 +121,8 @@ void add_solve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--requests", o->requests, "Request file (YAML or JSON)")->required();
   cmd->add_option("--state", o->state, "Circuits already allocated (a state file)");
   cmd->add_option("--max-hops", o->max_hops, "Most switches a path may cross")->check(CLI::Range(1, 8));
+  cmd->add_flag("--most-admitted", o->most_admitted,
+                "Reorder the batch to admit as many requests as possible (default: arrival order)");
   cmd->add_flag("--json", o->json, "Print JSON for scripts");
   cmd->callback([o, &exit_code] { exit_code = run_solve(*o); });
 }

@@ -82,6 +82,9 @@ class PathSearch {
   // are not pruned midway so that the reason given is the true one.
   bool viable() {
     if (static_cast<int>(walk_.free.count()) < need_.channels) {
+      // A full existing fiber path is not a wavelength problem: the flow
+      // merely cannot share it, and needs ports of its own.
+      if (walk_.new_xc == 0 && walk_.free.none()) return false;
       note(Shortfall::kWavelengths);
       best_free_ = std::max(best_free_, static_cast<int>(walk_.free.count()));
       return false;

@@ -249,17 +249,21 @@ Decision Solver::solve(const AllocationState& state, const CircuitRequest& r) co
   if (!a.ok) {
     d.flows = std::move(a.flows);
     d.rejection = a.first_failure;
-    // Would it fit if circuits the request may not preempt were gone?
-    bool any_blocking = false;
-    for (const auto& [id, c] : state.circuits()) any_blocking |= c.priority >= r.priority;
-    if (any_blocking) {
+    // A request that outranks some circuits but still does not fit is told
+    // when only releasing circuits it may not preempt would make room.
+    bool outranks_some = false;
+    for (const auto& [id, c] : state.circuits()) outranks_some |= c.priority < r.priority;
+    if (outranks_some) {
       AllocationState empty(*fabric_);
-      if (attempt(empty, r).ok)
-        d.rejection = reject(
-            reason::kPreemptionNotAllowed,
-            fmt::format("{} (it would fit only by releasing circuits of priority {} or higher, which "
-                        "this request may not preempt)",
-                        d.rejection ? d.rejection->message : std::string("no room"), r.priority));
+      if (attempt(empty, r).ok) {
+        const std::string why = options_.allow_preemption
+                                    ? fmt::format("releasing circuits of priority {} or higher, "
+                                                  "which this request may not preempt", r.priority)
+                                    : std::string("preempting circuits, which is switched off");
+        d.rejection = reject(reason::kPreemptionNotAllowed,
+                             fmt::format("{} (it would fit only by {})",
+                                         d.rejection ? d.rejection->message : "no room", why));
+      }
     }
     return d;
   }
@@ -270,23 +274,75 @@ Decision Solver::solve(const AllocationState& state, const CircuitRequest& r) co
   return d;
 }
 
+std::vector<Decision> Solver::run_in_order(AllocationState& scratch,
+                                           const std::vector<CircuitRequest>& requests,
+                                           const std::vector<std::size_t>& order) const {
+  std::vector<Decision> out(requests.size());
+  for (auto i : order) {
+    out[i] = solve(scratch, requests[i]);
+    if (out[i].accepted) (void)apply(scratch, out[i]);
+  }
+  return out;
+}
+
 std::vector<Decision> Solver::solve_batch(const AllocationState& state,
                                           const std::vector<CircuitRequest>& requests) const {
-  std::vector<Decision> out;
   AllocationState scratch = state;
+  return solve_batch_into(scratch, requests);
+}
+
+std::vector<Decision> Solver::solve_batch_into(AllocationState& state,
+                                               const std::vector<CircuitRequest>& requests) const {
+  // Duplicates are refused in arrival order whatever the policy.
+  std::vector<std::size_t> order;
+  std::vector<bool> duplicate(requests.size(), false);
   std::set<std::string> seen;
-  for (const auto& r : requests) {
-    if (!r.request_id.empty() && !seen.insert(r.request_id).second) {
-      Decision d;
-      d.request_id = r.request_id;
-      d.rejection = reject(reason::kDuplicateRequestId,
-                           fmt::format("request_id '{}' appears more than once in the batch", r.request_id));
-      out.push_back(std::move(d));
-      continue;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const auto& id = requests[i].request_id;
+    if (!id.empty() && !seen.insert(id).second) duplicate[i] = true;
+    else order.push_back(i);
+  }
+  auto admitted = [](const std::vector<Decision>& ds) {
+    return std::count_if(ds.begin(), ds.end(), [](const Decision& d) { return d.accepted; });
+  };
+  if (options_.batch == BatchPolicy::kMostAdmitted) {
+    auto demand = [&](std::size_t i) {
+      return static_cast<long double>(requests[i].bandwidth_per_flow.bits_per_second()) *
+             static_cast<long double>(expand_flows(requests[i]).size());
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t x, std::size_t y) { return demand(x) < demand(y); });
+  }
+  const AllocationState initial = state;
+  auto out = run_in_order(state, requests, order);
+  if (options_.batch == BatchPolicy::kMostAdmitted && order.size() <= options_.max_improved_batch) {
+    // Local improvement: deciding a refused request first sometimes lets
+    // more requests in overall. Keep any reordering that admits more.
+    bool improved = true;
+    while (improved) {
+      improved = false;
+      for (std::size_t k = 0; k < order.size() && !improved; ++k) {
+        if (out[order[k]].accepted) continue;
+        auto trial_order = order;
+        std::rotate(trial_order.begin(), trial_order.begin() + static_cast<long>(k),
+                    trial_order.begin() + static_cast<long>(k) + 1);
+        AllocationState trial_state = initial;
+        auto trial = run_in_order(trial_state, requests, trial_order);
+        if (admitted(trial) > admitted(out)) {
+          out = std::move(trial);
+          state = std::move(trial_state);
+          order = std::move(trial_order);
+          improved = true;
+        }
+      }
     }
-    Decision d = solve(scratch, r);
-    if (d.accepted) (void)apply(scratch, d);
-    out.push_back(std::move(d));
+  }
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (!duplicate[i]) continue;
+    out[i].request_id = requests[i].request_id;
+    out[i].rejection = reject(reason::kDuplicateRequestId,
+                              fmt::format("request_id '{}' appears more than once in the batch",
+                                          requests[i].request_id));
   }
   return out;
 }

@@ -39,11 +39,21 @@ struct Rejection {
   std::string message;
 };
 
+// How a batch of requests is decided. Arrival order is first come, first
+// served, as a controller answering schedulers one by one must be. For
+// planning, most-admitted reorders the batch (smallest demand first, then
+// local improvement) to admit as many requests as it can.
+enum class BatchPolicy { kArrivalOrder, kMostAdmitted };
+
 struct SolverOptions {
   int max_switch_hops = 3;
   // Margin kept above receiver sensitivity when a request names none.
   Decibels default_margin = Decibels::db(3.0);
   bool allow_preemption = true;
+  BatchPolicy batch = BatchPolicy::kArrivalOrder;
+  // Local improvement in most-admitted batches costs a batch's worth of
+  // solves per step; past this size only the demand ordering is used.
+  std::size_t max_improved_batch = 64;
 };
 
 struct FlowDecision {
@@ -79,6 +89,9 @@ class Solver {
   // before it. `state` is unchanged; apply the decisions to commit them.
   std::vector<Decision> solve_batch(const AllocationState& state,
                                     const std::vector<CircuitRequest>& requests) const;
+  // The same, applying the accepted decisions to `state`.
+  std::vector<Decision> solve_batch_into(AllocationState& state,
+                                         const std::vector<CircuitRequest>& requests) const;
 
  private:
   struct Attempt {
@@ -90,6 +103,10 @@ class Solver {
   };
   // Tries to place every flow on `scratch`, adding circuits to it as it goes.
   Attempt attempt(AllocationState& scratch, const CircuitRequest& request) const;
+  // Decides requests in the given order on a copy of `state`.
+  std::vector<Decision> run_in_order(AllocationState& scratch,
+                                     const std::vector<CircuitRequest>& requests,
+                                     const std::vector<std::size_t>& order) const;
   std::optional<std::vector<CircuitId>> find_preemption(const AllocationState& state,
                                                         const CircuitRequest& request,
                                                         Attempt& plan) const;
