@@ -32,9 +32,8 @@ class LinkPlacer {
   // Greedy first, then the cheapest alternating-path repair; false when no
   // path frees a common switch.
   bool place_with_repair(int i, int j);
-  // Places many links, most constrained first (fewest switches with room at
-  // both ends, as in DSatur coloring), then repairs the rest. Returns the
-  // links left unplaced.
+  // Places many links greedily, then repairs those greedy could not place.
+  // Returns the links left unplaced.
   std::vector<std::pair<int, int>> place_all(const std::vector<std::pair<int, int>>& links);
 
   int kept(int s, int i, int j) const { return kept_[at(s, i, j)]; }
