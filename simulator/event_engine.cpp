@@ -1,9 +1,13 @@
 #include "simulator/event_engine.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace lightpath::sim {
 
 EventEngine::EventEngine(Rng rng, TimePoint start) : now_(start), rng_(rng) {
   heap_.reserve(1024);
+  heap_.resize(kHeapPad, Entry{0, 0});
   fifo_.reserve(256);
 }
 
@@ -16,6 +20,8 @@ EventEngine::~EventEngine() {
 
 void EventEngine::grow() {
   const auto base = static_cast<std::uint32_t>(chunks_.size()) << kChunkBits;
+  if (base + kChunkSize > (1u << kSlotBits))
+    throw std::length_error("event engine: more than 2^24 events pending");
   chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
   // Thread the new slots onto the free list so that low indices come first.
   for (std::uint32_t i = kChunkSize; i-- > 0;) release_slot(base + i);
@@ -27,8 +33,9 @@ bool EventEngine::cancel(EventId id) {
   const auto gen = static_cast<std::uint32_t>(id.value >> 32);
   if ((index >> kChunkBits) >= chunks_.size()) return false;
   Slot& s = slot(index);
-  if (s.gen != gen || s.task.empty()) return false;
+  if (s.gen != gen || s.key == kFreeKey) return false;
   s.task.reset();
+  s.key = kFreeKey;
   ++s.gen;
   release_slot(index);
   --live_;
@@ -38,9 +45,9 @@ bool EventEngine::cancel(EventId id) {
 }
 
 void EventEngine::heap_push(Entry e) {
-  std::size_t i = heap_.size();
   heap_.push_back(e);
-  Entry* h = heap_.data();
+  Entry* h = heap_.data() + kHeapPad;
+  std::size_t i = heap_size() - 1;
   while (i > 0) {
     const std::size_t parent = (i - 1) >> 2;
     if (!before(e, h[parent])) break;
@@ -51,11 +58,11 @@ void EventEngine::heap_push(Entry e) {
 }
 
 EventEngine::Entry EventEngine::heap_pop() {
-  Entry* h = heap_.data();
+  Entry* h = heap_.data() + kHeapPad;
   const Entry top = h[0];
-  const Entry last = h[heap_.size() - 1];
+  const Entry last = h[heap_size() - 1];
   heap_.pop_back();
-  const std::size_t n = heap_.size();
+  const std::size_t n = heap_size();
   if (n == 0) return top;
   // Sift the hole down to a leaf along the smallest children, then sift the
   // displaced last record up from there: fewer comparisons than the
@@ -64,10 +71,17 @@ EventEngine::Entry EventEngine::heap_pop() {
   for (;;) {
     const std::size_t first = 4 * i + 1;
     if (first >= n) break;
+    // Fetch the grandchildren's line while choosing among the children.
+    __builtin_prefetch(h + 4 * first + 1);
     std::size_t best = first;
-    const std::size_t end = first + 4 < n ? first + 4 : n;
-    for (std::size_t c = first + 1; c < end; ++c)
-      if (before(h[c], h[best])) best = c;
+    if (first + 4 <= n) {
+      const std::size_t a = before(h[first + 1], h[first]) ? first + 1 : first;
+      const std::size_t b = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
+      best = before(h[b], h[a]) ? b : a;
+    } else {
+      for (std::size_t c = first + 1; c < n; ++c)
+        if (before(h[c], h[best])) best = c;
+    }
     h[i] = h[best];
     i = best;
   }
@@ -84,8 +98,9 @@ EventEngine::Entry EventEngine::heap_pop() {
 bool EventEngine::pop_live(Entry& out) {
   for (;;) {
     const bool have_fifo = fifo_head_ < fifo_.size();
-    if (!have_fifo && heap_.empty()) return false;
-    if (have_fifo && (heap_.empty() || before(fifo_[fifo_head_], heap_[0]))) {
+    const bool have_heap = heap_size() > 0;
+    if (!have_fifo && !have_heap) return false;
+    if (have_fifo && (!have_heap || before(fifo_[fifo_head_], heap_[kHeapPad]))) {
       out = fifo_[fifo_head_++];
       if (fifo_head_ == fifo_.size()) {
         fifo_.clear();
@@ -93,8 +108,12 @@ bool EventEngine::pop_live(Entry& out) {
       }
     } else {
       out = heap_pop();
+      // The next event's handler is a likely cache miss; start loading it
+      // while this one runs.
+      if (heap_size() > 0)
+        __builtin_prefetch(&slot(static_cast<std::uint32_t>(heap_[kHeapPad].key & kSlotMask)));
     }
-    if (slot(out.slot).gen == out.gen) return true;
+    if (live(out)) return true;
     --tombstones_;
   }
 }
@@ -103,14 +122,16 @@ bool EventEngine::step() {
   Entry e;
   if (!pop_live(e)) return false;
   now_ = TimePoint::from_ns(e.time);
-  Slot& s = slot(e.slot);
+  const auto index = static_cast<std::uint32_t>(e.key & kSlotMask);
+  Slot& s = slot(index);
   // The id stops naming this event before it runs: cancelling oneself from
   // inside the handler is a harmless no-op.
+  s.key = kFreeKey;
   ++s.gen;
   --live_;
   ++events_run_;
   s.task.run_once();
-  release_slot(e.slot);
+  release_slot(index);
   return true;
 }
 
@@ -118,8 +139,7 @@ TimePoint EventEngine::next_time() {
   // Drop tombstones at the front so the answer names a live event.
   for (;;) {
     if (fifo_head_ < fifo_.size()) {
-      const Entry& f = fifo_[fifo_head_];
-      if (slot(f.slot).gen == f.gen) return now_;
+      if (live(fifo_[fifo_head_])) return now_;
       --tombstones_;
       if (++fifo_head_ == fifo_.size()) {
         fifo_.clear();
@@ -127,9 +147,9 @@ TimePoint EventEngine::next_time() {
       }
       continue;
     }
-    if (heap_.empty()) return now_;
-    const Entry& top = heap_[0];
-    if (slot(top.slot).gen == top.gen) return TimePoint::from_ns(top.time);
+    if (heap_size() == 0) return now_;
+    const Entry& top = heap_[kHeapPad];
+    if (live(top)) return TimePoint::from_ns(top.time);
     heap_pop();
     --tombstones_;
   }
@@ -151,26 +171,42 @@ std::uint64_t EventEngine::run() {
   return events_run_ - before_count;
 }
 
+void EventEngine::rebuild_heap(std::vector<Entry> entries) {
+  heap_.resize(kHeapPad);
+  for (const Entry& e : entries) heap_push(e);
+}
+
 void EventEngine::purge_tombstones() {
   std::vector<Entry> kept;
   kept.reserve(live_);
-  for (const Entry& e : heap_)
-    if (slot(e.slot).gen == e.gen) kept.push_back(e);
-  std::size_t removed = heap_.size() - kept.size();
-  heap_.clear();
-  for (const Entry& e : kept) heap_push(e);
+  for (std::size_t i = kHeapPad; i < heap_.size(); ++i)
+    if (live(heap_[i])) kept.push_back(heap_[i]);
   std::vector<Entry> fifo;
-  for (std::size_t i = fifo_head_; i < fifo_.size(); ++i) {
-    const Entry& e = fifo_[i];
-    if (slot(e.slot).gen == e.gen) {
-      fifo.push_back(e);
-    } else {
-      ++removed;
-    }
-  }
+  for (std::size_t i = fifo_head_; i < fifo_.size(); ++i)
+    if (live(fifo_[i])) fifo.push_back(fifo_[i]);
+  tombstones_ -= (heap_size() - kept.size()) + (fifo_.size() - fifo_head_ - fifo.size());
+  rebuild_heap(std::move(kept));
   fifo_ = std::move(fifo);
   fifo_head_ = 0;
-  tombstones_ -= removed;
+}
+
+void EventEngine::renumber() {
+  purge_tombstones();
+  std::vector<Entry> all(heap_.begin() + kHeapPad, heap_.end());
+  all.insert(all.end(), fifo_.begin() + static_cast<std::ptrdiff_t>(fifo_head_), fifo_.end());
+  std::sort(all.begin(), all.end(), before);
+  next_seq_ = 0;
+  for (Entry& e : all) {
+    Slot& s = slot(static_cast<std::uint32_t>(e.key & kSlotMask));
+    e.key = (next_seq_++ << kSlotBits) | (e.key & kSlotMask);
+    s.key = e.key;
+  }
+  // Events due now stay in the FIFO, which must keep them in order.
+  std::vector<Entry> later, due_now;
+  for (const Entry& e : all) (e.time == now_.since_epoch_ns() ? due_now : later).push_back(e);
+  rebuild_heap(std::move(later));
+  fifo_ = std::move(due_now);
+  fifo_head_ = 0;
 }
 
 }  // namespace lightpath::sim

@@ -13,6 +13,7 @@
 #include <cassert>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -22,7 +23,7 @@
 
 namespace lightpath::sim {
 
-// Names one scheduled event: slot index and that slot's generation.
+// Names one scheduled event: its slot and that slot's generation, packed.
 struct EventId {
   std::uint64_t value = 0;  // 0 names no event
   bool valid() const { return value != 0; }
@@ -43,10 +44,12 @@ class EventEngine {
   template <class F>
   EventId schedule_at(TimePoint when, F&& fn) {
     if (when < now_) when = now_;
+    if (next_seq_ == kSeqLimit) renumber();
     const std::uint32_t index = acquire_slot();
     Slot& s = slot(index);
     s.task.emplace(std::forward<F>(fn));
-    const Entry e{when.since_epoch_ns(), next_seq_++, index, s.gen};
+    s.key = (next_seq_++ << kSlotBits) | index;
+    const Entry e{when.since_epoch_ns(), s.key};
     if (when == now_) {
       fifo_.push_back(e);
     } else {
@@ -80,23 +83,30 @@ class EventEngine {
   TimePoint next_time();
 
  private:
+  // key = sequence << kSlotBits | slot. Comparing keys compares sequences,
+  // since sequences are unique; the slot's own copy of the key tells a live
+  // record from one left behind by a cancelled event.
   struct Entry {
     std::int64_t time;
-    std::uint64_t seq;
-    std::uint32_t slot;
-    std::uint32_t gen;
+    std::uint64_t key;
   };
-  struct Slot {
+  struct alignas(64) Slot {
     InlineTask task;
-    std::uint32_t gen = 1;
+    std::uint64_t key = kFreeKey;
     std::uint32_t next_free = 0;
+    std::uint32_t gen = 1;  // bumped when the occupant runs or is cancelled
   };
+  static constexpr int kSlotBits = 24;  // at most 16.7 million events pending
+  static constexpr std::uint64_t kSlotMask = (1ULL << kSlotBits) - 1;
+  static constexpr std::uint64_t kSeqLimit = 1ULL << (64 - kSlotBits);
+  static constexpr std::uint64_t kFreeKey = ~0ULL;
+  static constexpr std::size_t kHeapPad = 3;  // heap_[kHeapPad] is the root
   static constexpr std::uint32_t kChunkBits = 12;
   static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
   static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
 
   static bool before(const Entry& a, const Entry& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+    return a.time < b.time || (a.time == b.time && a.key < b.key);
   }
   Slot& slot(std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
   std::uint32_t acquire_slot() {
@@ -116,10 +126,37 @@ class EventEngine {
   // Removes the next live entry from the FIFO or the heap; false when none.
   bool pop_live(Entry& out);
   void purge_tombstones();
+  // Gives pending events fresh sequence numbers from zero, keeping their
+  // order, when the 40-bit sequence space runs out (after ~10^12 events).
+  void renumber();
+  bool live(const Entry& e) {
+    return slot(static_cast<std::uint32_t>(e.key & kSlotMask)).key == e.key;
+  }
+  std::size_t heap_size() const { return heap_.size() - kHeapPad; }
+  void rebuild_heap(std::vector<Entry> entries);
 
+ public:
+  // Jumps the sequence counter close to its limit, to test renumbering.
+  void set_next_sequence_for_test(std::uint64_t seq) { next_seq_ = seq; }
+  static constexpr std::uint64_t sequence_limit_for_test() { return kSeqLimit; }
+
+ private:
   TimePoint now_;
   Rng rng_;
-  std::vector<Entry> heap_;
+  // Allocates on 64-byte boundaries so that sibling groups align to lines.
+  template <class T>
+  struct LineAligned {
+    using value_type = T;
+    LineAligned() = default;
+    template <class U>
+    LineAligned(const LineAligned<U>&) {}  // NOLINT: allocator rebinding
+    T* allocate(std::size_t n) {
+      return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64)));
+    }
+    void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t(64)); }
+    bool operator==(const LineAligned&) const { return true; }
+  };
+  std::vector<Entry, LineAligned<Entry>> heap_;  // kHeapPad unused records, then the heap
   std::vector<Entry> fifo_;  // all due now, in sequence order; read from fifo_head_
   std::size_t fifo_head_ = 0;
   std::vector<std::unique_ptr<Slot[]>> chunks_;

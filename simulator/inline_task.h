@@ -13,9 +13,9 @@ namespace lightpath::sim {
 
 class InlineTask {
  public:
-  // Room for a std::function or a lambda capturing six pointers; with the
+  // Room for a std::function or a lambda capturing five pointers; with the
   // function pointer and the slab's bookkeeping a slot is one cache line.
-  static constexpr std::size_t kCapacity = 48;
+  static constexpr std::size_t kCapacity = 40;
   static constexpr std::size_t kAlign = alignof(void*);
 
   InlineTask() = default;

@@ -120,6 +120,8 @@ class MemsSwitch {
     bool stuck = false;
     bool dark = false;
     bool cut = false;
+    bool los_in = false;  // mirrors alarms_, read on every sample
+    bool los_out = false;
   };
 
   std::size_t idx(int port) const { return static_cast<std::size_t>(port); }

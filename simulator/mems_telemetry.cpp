@@ -41,8 +41,9 @@ PortTelemetry MemsSwitch::measure(int port) const {
     const int peer = table_.peer(port);
     const PowerDbm out = *spec_.input_power[idx(peer)] - cross_connect_loss(port, peer);
     t.output_power = out < options_.no_light ? options_.no_light : out;
-    t.osnr = output_osnr(options_.signal, t.output_power);
-    t.ber = bit_error_ratio(options_.signal, q_factor(options_.signal, t.osnr));
+    const double osnr = output_osnr_linear(options_.signal, t.output_power);
+    t.osnr = Decibels::db(linear_to_db(osnr));
+    t.ber = bit_error_ratio(options_.signal, q_factor_linear(options_.signal, osnr));
   } else {
     t.output_power = options_.no_light;
     t.osnr = Decibels::db(0.0);
@@ -102,8 +103,8 @@ void MemsSwitch::evaluate_alarms(const std::vector<PortTelemetry>& readings) {
     // Light goes into a settled cross-connect but does not come out here.
     const bool los_out = peer >= 0 && now >= ports_[idx(p)].light_from &&
                          readings[idx(peer)].input_power >= threshold && r.output_power < threshold;
-    const bool had_in = alarms_.count({static_cast<int>(AlarmKind::kLossOfLightIn), p}) > 0;
-    const bool had_out = alarms_.count({static_cast<int>(AlarmKind::kLossOfLightOut), p}) > 0;
+    const bool had_in = ports_[idx(p)].los_in;
+    const bool had_out = ports_[idx(p)].los_out;
     if (los_in != had_in)
       set_alarm(
           AlarmKind::kLossOfLightIn, p, los_in,
@@ -124,6 +125,8 @@ void MemsSwitch::set_alarm(AlarmKind kind, int port, bool raised, std::string me
   if (active == raised) return;
   southbound::AlarmEvent event{engine_.now(), kind, port, raised,
                                fmt::format("{} port {}: {}", name(), port, std::move(message))};
+  if (kind == AlarmKind::kLossOfLightIn) ports_[idx(port)].los_in = raised;
+  if (kind == AlarmKind::kLossOfLightOut) ports_[idx(port)].los_out = raised;
   if (raised) {
     alarms_[key] = event;
   } else {

@@ -29,20 +29,25 @@ inline double linear_to_db(double lin) {
   return 10.0 * std::log10(lin);
 }
 
-// OSNR of a signal of power `p`: the source's noise and the monitor-floor
-// noise add in linear terms.
+// OSNR (linear) of a signal of power `p`: the source's noise and the
+// monitor-floor noise add in linear terms.
+inline double output_osnr_linear(const SignalQualityModel& m, PowerDbm p) {
+  const double inv =
+      db_to_linear(-m.source_osnr.value()) + db_to_linear(m.noise_floor.value() - p.value());
+  return 1.0 / inv;
+}
 inline Decibels output_osnr(const SignalQualityModel& m, PowerDbm p) {
-  const double inv = 1.0 / db_to_linear(m.source_osnr.value()) +
-                     1.0 / db_to_linear(p.value() - m.noise_floor.value());
-  return Decibels::db(-linear_to_db(inv));
+  return Decibels::db(linear_to_db(output_osnr_linear(m, p)));
 }
 
 // Q of an intensity-modulated signal limited by signal-ASE beat noise:
 // Q = 2·OSNR·sqrt(Bo/Be) / (1 + sqrt(1 + 4·OSNR)), OSNR linear.
+inline double q_factor_linear(const SignalQualityModel& m, double osnr) {
+  return 2.0 * osnr * std::sqrt(m.optical_over_electrical_bandwidth) /
+         (1.0 + std::sqrt(1.0 + 4.0 * osnr));
+}
 inline double q_factor(const SignalQualityModel& m, Decibels osnr) {
-  const double o = db_to_linear(osnr.value());
-  return 2.0 * o * std::sqrt(m.optical_over_electrical_bandwidth) /
-         (1.0 + std::sqrt(1.0 + 4.0 * o));
+  return q_factor_linear(m, db_to_linear(osnr.value()));
 }
 
 // BER = ½·erfc(Q/√2), clamped to [ber_floor, 0.5].

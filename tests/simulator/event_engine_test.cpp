@@ -203,3 +203,16 @@ TEST_CASE("the random source is reproducible and forks independent streams") {
     REQUIRE(k <= 3);
   }
 }
+
+TEST_CASE("running out of sequence numbers keeps order and ids") {
+  EventEngine e(Rng(1));
+  e.set_next_sequence_for_test(EventEngine::sequence_limit_for_test() - 3);
+  std::string order;
+  std::vector<EventId> ids;
+  for (char c : std::string("abcdef"))
+    ids.push_back(e.schedule_at(at_ms(5), [&order, c] { order += c; }));
+  e.schedule_at(TimePoint(), [&order] { order += '0'; });
+  CHECK(e.cancel(ids[4]));  // an id from before the renumbering still works
+  e.run();
+  CHECK(order == "0abcdf");
+}
