@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "controller/cli/engineer_command.h"
 #include "controller/cli/solve_command.h"
 #include "controller/cli/topo_commands.h"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   lightpath::cli::add_topo_commands(app, exit_code);
   lightpath::cli::add_solve_command(app, exit_code);
+  lightpath::cli::add_engineer_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }
