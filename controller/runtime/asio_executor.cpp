@@ -25,8 +25,11 @@ AsioExecutor::~AsioExecutor() {
 }
 
 TimePoint AsioExecutor::now() const {
-  const auto since = std::chrono::steady_clock::now().time_since_epoch();
-  return TimePoint::from_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(since).count());
+  // Steady time, anchored to the Unix epoch once: monotonic within the
+  // process, yet meaningful across restarts (leases are stored as wall time).
+  const auto elapsed = std::chrono::steady_clock::now() - steady_anchor_;
+  return TimePoint::from_ns(unix_anchor_ns_ +
+                            std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
 }
 
 void AsioExecutor::post(Task fn) {

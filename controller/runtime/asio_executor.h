@@ -4,6 +4,7 @@
 // the controller core is single-threaded by design and relies on it).
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <memory>
 
 #include "lightpath/executor.h"
@@ -18,7 +19,7 @@ class AsioExecutor final : public Executor {
   // Cancels every pending timer; their tasks never run.
   ~AsioExecutor() override;
 
-  // Steady clock nanoseconds since its (unspecified) epoch.
+  // Nanoseconds since the Unix epoch, advancing with the steady clock.
   TimePoint now() const override;
   void post(Task fn) override;
   TimerId schedule_after(Duration delay, Task fn) override;
@@ -29,6 +30,10 @@ class AsioExecutor final : public Executor {
  private:
   struct State;
   boost::asio::io_context& io_;
+  std::chrono::steady_clock::time_point steady_anchor_ = std::chrono::steady_clock::now();
+  std::int64_t unix_anchor_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
   // Shared with in-flight completion handlers, which may outlive this object
   // when the io_context runs after it is destroyed.
   std::shared_ptr<State> state_;

@@ -3,6 +3,7 @@
 // they hold (cross-connect ports, per-fiber wavelengths) so the solver can ask
 // "is this free?" in constant time. A value type: the solver works on copies.
 
+#include <algorithm>
 #include <bitset>
 #include <map>
 #include <optional>
@@ -66,6 +67,8 @@ class AllocationState {
   Result<CircuitId> add(Circuit circuit);
   void remove(CircuitId id);
   CircuitId next_id() const { return CircuitId(next_id_); }
+  // Never hand out ids below `next`: ids of released circuits stay retired.
+  void reserve_ids_below(CircuitId next) { next_id_ = std::max(next_id_, next.value()); }
 
  private:
   const Fabric* fabric_;

@@ -1,0 +1,592 @@
+#include "controller/core/controller.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <set>
+#include <unordered_map>
+
+#include "controller/core/switch_programmer.h"
+
+namespace lightpath::core {
+namespace {
+
+ApiError api_error(ErrorCode code, std::string message) { return {code, std::move(message)}; }
+
+bool matches(const CircuitRecord& c, const WatchFilter& f) {
+  return (f.job_id.empty() || c.job_id == f.job_id) && (f.tenant.empty() || c.tenant == f.tenant);
+}
+
+}  // namespace
+
+struct Controller::Impl {
+  Impl(const Fabric& f, Executor& e, std::map<SwitchId, southbound::Driver*> drivers,
+       store::SqliteStore& s, ControllerOptions o)
+      : fabric(f), ex(e), store(s), opt(o), solver(f, o.solver), alloc(f),
+        programmer(e, drivers, o.device_retry,
+                   [this](SwitchId sw, const std::vector<southbound::PortFailure>& failures) {
+                     on_switch_change(sw, failures);
+                   }),
+        drivers(std::move(drivers)) {}
+
+  const Fabric& fabric;
+  Executor& ex;
+  store::SqliteStore& store;
+  ControllerOptions opt;
+  solver::Solver solver;
+  solver::AllocationState alloc;
+  SwitchProgrammer programmer;
+  std::map<SwitchId, southbound::Driver*> drivers;
+  std::vector<southbound::SubscriptionId> subscriptions;
+
+  std::map<CircuitId, CircuitRecord> circuits;  // every circuit not yet RELEASED
+  std::unordered_map<std::string, RequestRecord> requests;
+  std::unordered_map<std::string, TimerId> lease_timers;  // by request id
+  std::map<SwitchId, std::map<southbound::CrossConnect, int>> wanted;  // refcounted desired xcs
+
+  store::WriteBatch pending;
+  std::vector<std::function<void(bool)>> after_commit;
+  std::vector<CircuitEvent> unpublished;
+  bool flush_posted = false;
+
+  std::uint64_t last_sequence = 0;
+  std::deque<CircuitEvent> recent;
+  struct Watcher {
+    WatchFilter filter;
+    std::function<void(const CircuitEvent&)> fn;
+  };
+  std::map<WatchId, Watcher> watchers;
+  WatchId next_watch = 1;
+
+  std::map<std::pair<SwitchId, int>, PortView> port_state;
+  std::vector<AlarmView> alarm_log;
+  Counters counters;
+
+  // --- group commit ------------------------------------------------------
+
+  void schedule_flush() {
+    if (flush_posted) return;
+    flush_posted = true;
+    ex.post([this] { flush(); });
+  }
+
+  void when_committed(std::function<void(bool)> fn) {
+    after_commit.push_back(std::move(fn));
+    schedule_flush();
+  }
+
+  void flush() {
+    flush_posted = false;
+    auto callbacks = std::move(after_commit);
+    after_commit.clear();
+    auto events = std::move(unpublished);
+    unpublished.clear();
+    bool ok = true;
+    if (!pending.empty()) {
+      store::WriteBatch batch = std::move(pending);
+      pending = {};
+      auto r = store.commit(batch);
+      ok = r.has_value();
+      if (ok) {
+        ++counters.commits;
+        counters.committed_writes += batch.requests.size() + batch.circuits.size();
+      } else {
+        // Memory is now ahead of the store; the only safe way on is to stop
+        // and let a restart reload the store.
+        spdlog::critical("store commit failed: {}; stopping", r.error().message);
+      }
+    }
+    for (auto& cb : callbacks) cb(ok);
+    if (!ok) std::abort();
+    for (auto& e : events) publish(e);
+  }
+
+  // --- circuit lifecycle -------------------------------------------------
+
+  void record(CircuitRecord& c, CircuitState next, std::string reason) {
+    const CircuitState prev = c.state;
+    c.state = next;
+    c.reason = std::move(reason);
+    c.updated = ex.now();
+    CircuitEvent e{++last_sequence, c.updated, prev, c};
+    pending.circuits.push_back(c);
+    pending.events.push_back(e);
+    unpublished.push_back(std::move(e));
+    schedule_flush();
+  }
+
+  void publish(const CircuitEvent& e) {
+    recent.push_back(e);
+    while (recent.size() > opt.events_in_memory) recent.pop_front();
+    for (auto& [id, w] : watchers)
+      if (matches(e.circuit, w.filter)) w.fn(e);
+  }
+
+  void want(const solver::Circuit& c, int delta) {
+    for (const auto& h : c.hops) {
+      if (fabric.optical_switch(h.optical_switch).kind != SwitchKind::kMems) continue;
+      auto& refs = wanted[h.optical_switch];
+      const auto xc = southbound::CrossConnect::between(h.in_port, h.out_port);
+      if ((refs[xc] += delta) <= 0) refs.erase(xc);
+    }
+  }
+
+  void push_desired(const solver::Circuit& c) {
+    std::set<SwitchId> touched;
+    for (const auto& h : c.hops) touched.insert(h.optical_switch);
+    for (auto sw : touched) {
+      SwitchProgrammer::XcSet set;
+      for (const auto& [xc, n] : wanted[sw]) set.insert(xc);
+      programmer.set_desired(sw, std::move(set));
+    }
+  }
+
+  void start_programming(CircuitId id) {
+    auto it = circuits.find(id);
+    if (it == circuits.end() || it->second.state != CircuitState::kPending) return;
+    record(it->second, CircuitState::kProgramming, "");
+    want(it->second.circuit, +1);
+    push_desired(it->second.circuit);
+    check_progress();
+  }
+
+  // Frees a circuit's resources; the switches are told through the desired sets.
+  void let_go(CircuitRecord& c, CircuitState next, std::string reason) {
+    const bool was_wanted = c.state == CircuitState::kProgramming || c.state == CircuitState::kActive ||
+                            c.state == CircuitState::kRestoring;
+    alloc.remove(c.circuit.id);
+    record(c, next, std::move(reason));
+    if (was_wanted) {
+      want(c.circuit, -1);
+      push_desired(c.circuit);
+    }
+  }
+
+  bool hops_in_place(const solver::Circuit& c) const {
+    for (const auto& h : c.hops) {
+      if (fabric.optical_switch(h.optical_switch).kind != SwitchKind::kMems) continue;
+      if (!programmer.actual(h.optical_switch).count(southbound::CrossConnect::between(h.in_port, h.out_port)))
+        return false;
+    }
+    return true;
+  }
+
+  bool hops_gone(const solver::Circuit& c) const {
+    for (const auto& h : c.hops) {
+      const auto xc = southbound::CrossConnect::between(h.in_port, h.out_port);
+      const auto w = wanted.find(h.optical_switch);
+      const bool still_wanted = w != wanted.end() && w->second.count(xc);
+      if (!still_wanted && programmer.actual(h.optical_switch).count(xc)) return false;
+    }
+    return true;
+  }
+
+  void check_progress() {
+    std::vector<CircuitId> done_releasing;
+    for (auto& [id, c] : circuits) {
+      if ((c.state == CircuitState::kProgramming || c.state == CircuitState::kRestoring) &&
+          hops_in_place(c.circuit)) {
+        record(c, CircuitState::kActive, "");
+      } else if (c.state == CircuitState::kActive && !hops_in_place(c.circuit)) {
+        record(c, CircuitState::kProgramming, "cross-connect missing on the switch; reprogramming");
+      } else if (c.state == CircuitState::kReleasing && hops_gone(c.circuit)) {
+        record(c, CircuitState::kReleased, c.reason);
+        done_releasing.push_back(id);
+      }
+    }
+    for (auto id : done_releasing) circuits.erase(id);
+  }
+
+  void on_switch_change(SwitchId sw, const std::vector<southbound::PortFailure>& failures) {
+    for (const auto& f : failures) {
+      for (auto& [id, c] : circuits) {
+        if (c.state != CircuitState::kProgramming && c.state != CircuitState::kRestoring) continue;
+        for (const auto& h : c.circuit.hops) {
+          if (h.optical_switch != sw || (h.in_port != f.port && h.out_port != f.port)) continue;
+          let_go(c, CircuitState::kFailed,
+                 fmt::format("{} port {}: {}", fabric.optical_switch(sw).name, f.port, f.reason));
+          break;
+        }
+      }
+    }
+    check_progress();
+  }
+
+  void arm_lease(const std::string& request_id, TimePoint end) {
+    if (auto it = lease_timers.find(request_id); it != lease_timers.end()) ex.cancel(it->second);
+    lease_timers[request_id] = ex.schedule_at(end, [this, request_id] {
+      lease_timers.erase(request_id);
+      for (auto& [id, c] : circuits)
+        if (c.circuit.request_id == request_id && holds_resources(c.state) &&
+            c.state != CircuitState::kReleasing && c.lease_end && *c.lease_end <= ex.now())
+          let_go(c, CircuitState::kReleasing, "lease expired");
+    });
+  }
+
+  // --- requests ----------------------------------------------------------
+
+  RequestAnswer answer_for(const RequestRecord& r, bool replayed) const {
+    RequestAnswer a;
+    a.record = r;
+    a.replayed = replayed;
+    Duration worst;
+    for (auto id : r.circuits) {
+      auto it = circuits.find(id);
+      if (it == circuits.end()) continue;
+      a.circuits.push_back(it->second);
+      for (const auto& h : it->second.circuit.hops) {
+        const auto& t = fabric.optical_switch(h.optical_switch).switching;
+        worst = std::max(worst, t.max + t.settle);
+      }
+    }
+    a.expected_ready = r.created + worst;
+    return a;
+  }
+
+  void request_circuits(solver::CircuitRequest req, Reply<RequestAnswer> done) {
+    if (auto it = requests.find(req.request_id); it != requests.end()) {
+      ++counters.requests["replayed"];
+      const std::string id = req.request_id;
+      when_committed([this, id, done](bool ok) {
+        if (!ok) return done(unexpected(api_error(ErrorCode::kUnavailable, "store unavailable")));
+        done(answer_for(requests.at(id), true));
+      });
+      return;
+    }
+    if (req.duration_seconds < 0) {
+      ++counters.requests["invalid"];
+      return done(unexpected(api_error(ErrorCode::kInvalidArgument,
+                                       "duration_seconds: a lease cannot be negative")));
+    }
+    if (auto bad = solver.validate(req)) {
+      ++counters.requests["invalid"];
+      return done(unexpected(api_error(ErrorCode::kInvalidArgument, bad->reason + ": " + bad->message)));
+    }
+    if (solver::expand_flows(req).size() > opt.max_circuits_per_request) {
+      ++counters.requests["invalid"];
+      return done(unexpected(api_error(
+          ErrorCode::kResourceExhausted,
+          fmt::format("the request asks for {} circuits; the limit is {} per request",
+                      solver::expand_flows(req).size(), opt.max_circuits_per_request))));
+    }
+    const auto decision = solver.solve(alloc, req);
+    const TimePoint now = ex.now();
+    RequestRecord rec;
+    rec.request = req;
+    rec.created = now;
+    rec.accepted = decision.accepted;
+    if (decision.rejection) {
+      rec.reason = decision.rejection->reason;
+      rec.message = decision.rejection->message;
+    }
+    if (decision.accepted) {
+      for (auto victim : decision.preempt) {
+        auto& c = circuits.at(victim);
+        let_go(c, CircuitState::kPreempted,
+               fmt::format("preempted by request {} (priority {})", req.request_id, req.priority));
+        rec.preempted.push_back(victim);
+      }
+      std::optional<TimePoint> lease_end;
+      if (req.duration_seconds > 0) lease_end = now + Duration::s(req.duration_seconds);
+      for (const auto& c : decision.circuits) {
+        auto added = alloc.add(c);
+        if (!added) {  // the solver and state disagree: a bug, never a client error
+          spdlog::error("solver produced a conflicting circuit: {}", added.error().message);
+          return done(unexpected(api_error(ErrorCode::kInternal, added.error().message)));
+        }
+        CircuitRecord cr;
+        cr.circuit = c;
+        cr.job_id = req.job_id;
+        cr.tenant = req.tenant;
+        cr.lease_end = lease_end;
+        cr.created = now;
+        cr.state = CircuitState::kPending;
+        rec.circuits.push_back(c.id);
+        auto& stored = circuits[c.id] = cr;
+        CircuitEvent e{++last_sequence, now, CircuitState::kPending, stored};
+        pending.circuits.push_back(stored);
+        pending.events.push_back(e);
+        unpublished.push_back(std::move(e));
+      }
+      nlohmann::json packet = nlohmann::json::array();
+      for (const auto& f : decision.flows) {
+        if (!f.packet) continue;
+        packet.push_back({{"a", f.flow.a.endpoint + "/" + f.flow.a.port_group},
+                          {"b", f.flow.b.endpoint + "/" + f.flow.b.port_group},
+                          {"path", f.packet->nodes},
+                          {"bottleneck_gbps", f.packet->bottleneck.gbps()}});
+      }
+      rec.packet_flows_json = packet.dump();
+      if (lease_end) arm_lease(req.request_id, *lease_end);
+    }
+    ++counters.requests[decision.accepted ? "accepted" : "rejected"];
+    requests[req.request_id] = rec;
+    pending.requests.push_back(rec);
+    const std::string id = req.request_id;
+    when_committed([this, id, done](bool ok) {
+      if (!ok) return done(unexpected(api_error(ErrorCode::kUnavailable, "store unavailable")));
+      const RequestRecord& r = requests.at(id);
+      done(answer_for(r, false));
+      for (auto cid : r.circuits) start_programming(cid);
+    });
+  }
+
+  ApiResult<std::vector<CircuitRecord*>> circuits_for(const ReleaseSpec& spec) {
+    std::vector<CircuitRecord*> out;
+    if (!spec.request_id.empty()) {
+      auto r = requests.find(spec.request_id);
+      if (r == requests.end())
+        return unexpected(api_error(ErrorCode::kNotFound, "request_id: no request '" + spec.request_id + "'"));
+      for (auto id : r->second.circuits)
+        if (auto it = circuits.find(id); it != circuits.end()) out.push_back(&it->second);
+    }
+    for (auto id : spec.circuits) {
+      auto it = circuits.find(id);
+      if (it == circuits.end()) {
+        if (id.valid() && id.value() < alloc.next_id().value()) continue;  // released already
+        return unexpected(api_error(ErrorCode::kNotFound,
+                                    fmt::format("circuit_ids: no circuit {}", id.value())));
+      }
+      out.push_back(&it->second);
+    }
+    for (auto* c : out)
+      if (!spec.tenant.empty() && !c->tenant.empty() && c->tenant != spec.tenant)
+        return unexpected(api_error(ErrorCode::kFailedPrecondition,
+                                    fmt::format("circuit {} belongs to another tenant",
+                                                c->circuit.id.value())));
+    return out;
+  }
+};
+
+Controller::Controller(const Fabric& fabric, Executor& executor,
+                       std::map<SwitchId, southbound::Driver*> drivers, store::SqliteStore& store,
+                       ControllerOptions options)
+    : impl_(std::make_unique<Impl>(fabric, executor, std::move(drivers), store, options)) {}
+
+Controller::~Controller() {
+  for (auto& [id, t] : impl_->lease_timers) impl_->ex.cancel(t);
+  std::size_t i = 0;
+  for (const auto& [sw, d] : impl_->drivers) d->unsubscribe(impl_->subscriptions[i++]);
+}
+
+Result<bool> Controller::start() {
+  Impl& m = *impl_;
+  auto snap = m.store.load();
+  if (!snap) return unexpected(snap.error());
+  m.alloc.reserve_ids_below(CircuitId(snap->next_circuit_id));
+  m.last_sequence = snap->last_event_sequence;
+  for (auto& r : snap->requests) m.requests[r.request.request_id] = r;
+  for (auto& c : snap->circuits) {
+    if (holds_resources(c.state) && c.state != CircuitState::kReleasing) {
+      if (auto added = m.alloc.add(c.circuit); !added)
+        return unexpected(Error{"CORRUPT_STATE", fmt::format("stored circuit {} conflicts: {}",
+                                                             c.circuit.id.value(), added.error().message)});
+      if (c.state != CircuitState::kPending) m.want(c.circuit, +1);
+      if (c.lease_end) m.arm_lease(c.circuit.request_id, *c.lease_end);
+    }
+    m.circuits[c.circuit.id] = c;
+  }
+  for (const auto& [sw, d] : m.drivers) {
+    const SwitchId id = sw;
+    m.subscriptions.push_back(d->subscribe([this, id](const southbound::DeviceEvent& e) {
+      Impl& s = *impl_;
+      if (const auto* p = std::get_if<southbound::PortEvent>(&e)) {
+        auto& v = s.port_state[{id, p->port}];
+        v.status = p->status;
+      } else if (const auto* t = std::get_if<southbound::TelemetryEvent>(&e)) {
+        for (const auto& pt : t->ports) {
+          auto& v = s.port_state[{id, pt.port}];
+          v.telemetry = pt;
+          v.telemetry_at = s.ex.now();
+        }
+      } else if (const auto* a = std::get_if<southbound::AlarmEvent>(&e)) {
+        if (!a->raised)
+          for (auto& old : s.alarm_log)
+            if (old.switch_name == s.fabric.optical_switch(id).name && old.alarm.kind == a->kind &&
+                old.alarm.port == a->port)
+              old.active = false;
+        if (a->raised) s.alarm_log.push_back({s.ex.now(), s.fabric.optical_switch(id).name, *a, true});
+      }
+    }));
+  }
+  for (const auto& [sw, refs] : m.wanted) {
+    SwitchProgrammer::XcSet set;
+    for (const auto& [xc, n] : refs) set.insert(xc);
+    m.programmer.set_desired(sw, std::move(set));
+  }
+  m.programmer.resync_all();
+  // Decided before the restart but never sent: carry on.
+  for (auto& [id, c] : m.circuits)
+    if (c.state == CircuitState::kPending) m.ex.post([this, cid = id] { impl_->start_programming(cid); });
+  return true;
+}
+
+void Controller::request_circuits(solver::CircuitRequest request, Reply<RequestAnswer> done) {
+  impl_->request_circuits(std::move(request), std::move(done));
+}
+
+void Controller::release(ReleaseSpec spec, Reply<std::vector<CircuitId>> done) {
+  Impl& m = *impl_;
+  auto found = m.circuits_for(spec);
+  if (!found) return done(unexpected(found.error()));
+  std::vector<CircuitId> released;
+  for (auto* c : *found) {
+    if (c->state == CircuitState::kReleasing) continue;
+    released.push_back(c->circuit.id);
+    m.let_go(*c, CircuitState::kReleasing, "released by the owner");
+  }
+  m.when_committed([done, released](bool ok) {
+    if (!ok) return done(unexpected(ApiError{ErrorCode::kUnavailable, "store unavailable"}));
+    done(released);
+  });
+  m.check_progress();
+}
+
+void Controller::extend_lease(std::string tenant, std::string request_id, Duration lease,
+                              Reply<TimePoint> done) {
+  Impl& m = *impl_;
+  if (lease.count_ns() <= 0)
+    return done(unexpected(api_error(ErrorCode::kInvalidArgument,
+                                     "duration_seconds: the new lease must end in the future")));
+  ReleaseSpec spec{tenant, request_id, {}};
+  auto found = m.circuits_for(spec);
+  if (!found) return done(unexpected(found.error()));
+  std::vector<CircuitRecord*> live;
+  for (auto* c : *found)
+    if (holds_resources(c->state) && c->state != CircuitState::kReleasing) live.push_back(c);
+  if (live.empty())
+    return done(unexpected(api_error(ErrorCode::kFailedPrecondition,
+                                     "request '" + request_id + "' holds no live circuits")));
+  const TimePoint end = m.ex.now() + lease;
+  for (auto* c : live) {
+    c->lease_end = end;
+    c->updated = m.ex.now();
+    m.pending.circuits.push_back(*c);
+  }
+  m.arm_lease(request_id, end);
+  m.when_committed([done, end](bool ok) {
+    if (!ok) return done(unexpected(ApiError{ErrorCode::kUnavailable, "store unavailable"}));
+    done(end);
+  });
+}
+
+ApiResult<CircuitRecord> Controller::get(CircuitId id) const {
+  auto it = impl_->circuits.find(id);
+  if (it == impl_->circuits.end())
+    return unexpected(api_error(ErrorCode::kNotFound, fmt::format("no circuit {}", id.value())));
+  return it->second;
+}
+
+std::vector<CircuitRecord> Controller::list(const CircuitFilter& f) const {
+  std::vector<CircuitRecord> out;
+  const auto& fab = impl_->fabric;
+  for (const auto& [id, c] : impl_->circuits) {
+    if (!f.job_id.empty() && c.job_id != f.job_id) continue;
+    if (!f.tenant.empty() && c.tenant != f.tenant) continue;
+    if (f.state ? c.state != *f.state : c.state == CircuitState::kReleased) continue;
+    if (!f.switch_name.empty()) {
+      bool on = false;
+      for (const auto& h : c.circuit.hops) on |= fab.optical_switch(h.optical_switch).name == f.switch_name;
+      if (!on) continue;
+    }
+    if (!f.endpoint.empty() && fab.endpoint(fab.port(c.circuit.a).endpoint).name != f.endpoint &&
+        fab.endpoint(fab.port(c.circuit.b).endpoint).name != f.endpoint)
+      continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
+WatchId Controller::watch(std::uint64_t after, WatchFilter filter,
+                          std::function<void(const CircuitEvent&)> on_event, bool replay_all) {
+  Impl& m = *impl_;
+  if (after > 0 || replay_all) {
+    const bool in_memory = !m.recent.empty() && m.recent.front().sequence <= after + 1;
+    if (in_memory) {
+      for (const auto& e : m.recent)
+        if (e.sequence > after && matches(e.circuit, filter)) on_event(e);
+    } else if (auto stored = m.store.events_after(after, std::numeric_limits<std::size_t>::max())) {
+      for (const auto& e : *stored)
+        if (matches(e.circuit, filter)) on_event(e);
+    }
+  }
+  const WatchId id = m.next_watch++;
+  m.watchers[id] = {std::move(filter), std::move(on_event)};
+  return id;
+}
+
+void Controller::unwatch(WatchId id) { impl_->watchers.erase(id); }
+
+std::vector<SwitchView> Controller::switches() const {
+  const Impl& m = *impl_;
+  std::vector<SwitchView> out;
+  for (std::uint32_t i = 0; i < m.fabric.optical_switches.size(); ++i) {
+    const SwitchId id(i);
+    const auto& sw = m.fabric.optical_switch(id);
+    out.push_back({id, sw.name, sw.kind, sw.port_count, m.alloc.ports_in_use(id),
+                   m.programmer.reconfigurations(id), m.programmer.has_driver(id) && m.programmer.up(id)});
+  }
+  return out;
+}
+
+ApiResult<std::vector<PortView>> Controller::ports(const std::string& switch_name) const {
+  const Impl& m = *impl_;
+  auto id = m.fabric.find_optical_switch(switch_name);
+  if (!id) return unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'"));
+  const auto& sw = m.fabric.optical_switch(*id);
+  std::map<int, CircuitId> owner;
+  for (const auto& [cid, c] : m.circuits)
+    for (const auto& h : c.circuit.hops)
+      if (h.optical_switch == *id && holds_resources(c.state)) {
+        owner[h.in_port] = cid;
+        owner[h.out_port] = cid;
+      }
+  std::vector<PortView> out;
+  for (int p = 0; p < sw.port_count; ++p) {
+    PortView v;
+    if (auto it = m.port_state.find({*id, p}); it != m.port_state.end()) v = it->second;
+    v.index = p;
+    const FiberId fid = sw.port_fiber[static_cast<std::size_t>(p)];
+    if (fid.valid()) {
+      const Fiber& f = m.fabric.fiber(fid);
+      const FiberEnd& far = (f.a.optical_switch == *id && f.a.port == p) ? f.b : f.a;
+      v.cabled_to = far.is_endpoint() ? m.fabric.port_name(far.endpoint_port)
+                                      : m.fabric.optical_switch(far.optical_switch).name + "/" +
+                                            std::to_string(far.port);
+    }
+    v.peer = -1;
+    if (auto peer = m.alloc.mems_peer(*id, p)) v.peer = *peer;
+    if (auto it = owner.find(p); it != owner.end()) v.circuit = it->second;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::vector<AlarmView> Controller::alarms(bool include_cleared) const {
+  std::vector<AlarmView> out;
+  for (const auto& a : impl_->alarm_log)
+    if (a.active || include_cleared) out.push_back(a);
+  return out;
+}
+
+std::map<CircuitState, std::size_t> Controller::circuits_by_state() const {
+  std::map<CircuitState, std::size_t> out;
+  for (const auto& [id, c] : impl_->circuits) ++out[c.state];
+  return out;
+}
+
+int Controller::ports_in_use() const {
+  int n = 0;
+  for (std::uint32_t i = 0; i < impl_->fabric.optical_switches.size(); ++i)
+    n += impl_->alloc.ports_in_use(SwitchId(i));
+  return n;
+}
+
+const Counters& Controller::counters() const { return impl_->counters; }
+const Fabric& Controller::fabric() const { return impl_->fabric; }
+
+}  // namespace lightpath::core

@@ -1,0 +1,145 @@
+#pragma once
+// The controller core: circuit lifecycle, leases, preemption, group-committed
+// desired state, and programming of the switches through southbound drivers.
+//
+// Single-threaded by design: every method runs on the executor's thread, and
+// every callback is delivered there. Front ends (gRPC, REST) post into the
+// executor and translate; they hold no logic of their own.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/core/records.h"
+#include "controller/solver/solver.h"
+#include "controller/store/sqlite_store.h"
+#include "lightpath/executor.h"
+#include "lightpath/southbound.h"
+
+namespace lightpath::core {
+
+// How a call failed, in terms every front end maps to its own status codes.
+enum class ErrorCode { kInvalidArgument, kNotFound, kFailedPrecondition, kResourceExhausted,
+                       kUnavailable, kInternal };
+struct ApiError {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+};
+template <class T>
+using ApiResult = Result<T, ApiError>;
+template <class T>
+using Reply = std::function<void(ApiResult<T>)>;
+
+struct ControllerOptions {
+  solver::SolverOptions solver;
+  std::size_t max_circuits_per_request = 4096;
+  std::size_t events_in_memory = 10'000;  // older events are read back from the store
+  Duration device_retry = Duration::s(1);
+};
+
+struct RequestAnswer {
+  RequestRecord record;
+  std::vector<CircuitRecord> circuits;  // as they are now
+  TimePoint expected_ready;             // wall time by which switching should be done
+  bool replayed = false;                // an earlier answer to the same request_id
+};
+
+struct ReleaseSpec {
+  std::string tenant;
+  std::string request_id;          // every circuit of this request
+  std::vector<CircuitId> circuits;  // or these
+};
+
+struct CircuitFilter {
+  std::string job_id;
+  std::string tenant;
+  std::optional<CircuitState> state;  // none: every state but RELEASED
+  std::string switch_name;
+  std::string endpoint;
+};
+
+struct SwitchView {
+  SwitchId id;
+  std::string name;
+  SwitchKind kind = SwitchKind::kMems;
+  int port_count = 0;
+  int ports_in_use = 0;
+  std::uint64_t reconfigurations = 0;
+  bool up = true;
+};
+
+struct PortView {
+  int index = 0;
+  std::string cabled_to;
+  int peer = -1;
+  std::optional<CircuitId> circuit;
+  southbound::PortStatus status = southbound::PortStatus::kIdle;
+  std::optional<southbound::PortTelemetry> telemetry;
+  TimePoint telemetry_at;
+};
+
+struct AlarmView {
+  TimePoint at;
+  std::string switch_name;
+  southbound::AlarmEvent alarm;
+  bool active = true;
+};
+
+struct WatchFilter {
+  std::string job_id;
+  std::string tenant;
+};
+using WatchId = std::uint64_t;
+
+struct Counters {
+  std::map<std::string, std::uint64_t> requests;  // by outcome: accepted, rejected, invalid, replayed
+  std::uint64_t commits = 0;
+  std::uint64_t committed_writes = 0;
+  std::uint64_t batches_sent = 0;
+};
+
+class Controller {
+ public:
+  // `drivers` maps each optical switch the controller drives; all must
+  // outlive the controller. The wall clock is the executor's: its epoch must
+  // be the Unix epoch so that leases survive restarts.
+  Controller(const Fabric& fabric, Executor& executor,
+             std::map<SwitchId, southbound::Driver*> drivers, store::SqliteStore& store,
+             ControllerOptions options = {});
+  ~Controller();
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // Reloads the store: circuits, leases, the event log; then brings the
+  // switches to the stored desired state. Call once, on the executor thread.
+  Result<bool> start();
+
+  void request_circuits(solver::CircuitRequest request, Reply<RequestAnswer> done);
+  void release(ReleaseSpec spec, Reply<std::vector<CircuitId>> done);
+  void extend_lease(std::string tenant, std::string request_id, Duration lease, Reply<TimePoint> done);
+
+  ApiResult<CircuitRecord> get(CircuitId id) const;
+  std::vector<CircuitRecord> list(const CircuitFilter& filter) const;
+  // Events with sequence > `after` that match, then every new one, until unwatch.
+  // `replay_all` with after = 0 replays the stored log from the start.
+  WatchId watch(std::uint64_t after, WatchFilter filter, std::function<void(const CircuitEvent&)> on_event,
+                bool replay_all = false);
+  void unwatch(WatchId id);
+
+  std::vector<SwitchView> switches() const;
+  ApiResult<std::vector<PortView>> ports(const std::string& switch_name) const;
+  std::vector<AlarmView> alarms(bool include_cleared) const;
+  std::map<CircuitState, std::size_t> circuits_by_state() const;
+  int ports_in_use() const;
+  const Counters& counters() const;
+  const Fabric& fabric() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lightpath::core

@@ -1,0 +1,136 @@
+#include "controller/core/switch_programmer.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace lightpath::core {
+
+using southbound::CrossConnect;
+
+SwitchProgrammer::SwitchProgrammer(Executor& executor,
+                                   std::map<SwitchId, southbound::Driver*> drivers,
+                                   Duration retry_delay, OnChange on_change)
+    : ex_(executor), drivers_(std::move(drivers)), retry_delay_(retry_delay),
+      on_change_(std::move(on_change)) {
+  for (const auto& [sw, d] : drivers_) devices_[sw].driver = d;
+}
+
+SwitchProgrammer::~SwitchProgrammer() {
+  *alive_ = false;
+  for (auto& [sw, dev] : devices_)
+    if (dev.retry.valid()) ex_.cancel(dev.retry);
+}
+
+void SwitchProgrammer::set_desired(SwitchId sw, XcSet desired) {
+  auto it = devices_.find(sw);
+  if (it == devices_.end()) return;
+  it->second.desired = std::move(desired);
+  pump(sw);
+}
+
+void SwitchProgrammer::resync_all() {
+  for (auto& [sw, dev] : devices_) resync(sw);
+}
+
+void SwitchProgrammer::resync(SwitchId sw) {
+  auto& dev = devices_.at(sw);
+  dev.synced = false;
+  if (dev.busy) return;  // the in-flight call finishes first, then pump() reads
+  dev.busy = true;
+  dev.driver->read_cross_connects(
+      [this, sw, alive = alive_](Result<std::vector<CrossConnect>> got) {
+        if (!*alive) return;
+        auto& d = devices_.at(sw);
+        d.busy = false;
+        if (!got) {
+          d.up = false;
+          on_change_(sw, {});
+          retry_later(sw);
+          return;
+        }
+        d.up = true;
+        d.actual = XcSet(got->begin(), got->end());
+        d.synced = true;
+        on_change_(sw, {});
+        pump(sw);
+      });
+}
+
+void SwitchProgrammer::pump(SwitchId sw) {
+  auto& dev = devices_.at(sw);
+  if (dev.busy || dev.retry.valid()) return;
+  if (!dev.synced) {
+    resync(sw);
+    return;
+  }
+  southbound::Batch batch;
+  std::set_difference(dev.actual.begin(), dev.actual.end(), dev.desired.begin(), dev.desired.end(),
+                      std::back_inserter(batch.disconnects));
+  std::set_difference(dev.desired.begin(), dev.desired.end(), dev.actual.begin(), dev.actual.end(),
+                      std::back_inserter(batch.connects));
+  if (batch.disconnects.empty() && batch.connects.empty()) return;
+  dev.busy = true;
+  dev.driver->apply(std::move(batch), [this, sw, alive = alive_](Result<southbound::ApplyReport> r) {
+    if (!*alive) return;
+    auto& d = devices_.at(sw);
+    d.busy = false;
+    if (!r) {
+      if (r.error().code == southbound::kInvalidBatch) {
+        // Our picture of the device is wrong; read it before trying again.
+        resync(sw);
+      } else {
+        d.up = false;
+        on_change_(sw, {});
+        retry_later(sw);
+      }
+      return;
+    }
+    d.up = true;
+    ++d.reconfigurations;
+    for (const auto& x : r->disconnected) d.actual.erase(x.normalized());
+    for (const auto& x : r->connected) d.actual.insert(x.normalized());
+    on_change_(sw, r->failures);
+    // Failed cross-connects are not retried here: the owner decides whether
+    // they are still wanted and updates the desired set.
+    if (r->failures.empty()) pump(sw);
+  });
+}
+
+void SwitchProgrammer::retry_later(SwitchId sw) {
+  auto& dev = devices_.at(sw);
+  if (dev.retry.valid()) return;
+  dev.retry = ex_.schedule_after(retry_delay_, [this, sw] {
+    auto& d = devices_.at(sw);
+    d.retry = TimerId{};
+    d.synced = false;
+    pump(sw);
+  });
+}
+
+const SwitchProgrammer::XcSet& SwitchProgrammer::actual(SwitchId sw) const {
+  static const XcSet kNone;  // NOLINT: an immutable empty value, not shared state
+  auto it = devices_.find(sw);
+  return it == devices_.end() ? kNone : it->second.actual;
+}
+
+bool SwitchProgrammer::synced(SwitchId sw) const {
+  auto it = devices_.find(sw);
+  return it != devices_.end() && it->second.synced;
+}
+
+bool SwitchProgrammer::up(SwitchId sw) const {
+  auto it = devices_.find(sw);
+  return it != devices_.end() && it->second.up;
+}
+
+std::uint64_t SwitchProgrammer::reconfigurations(SwitchId sw) const {
+  auto it = devices_.find(sw);
+  return it == devices_.end() ? 0 : it->second.reconfigurations;
+}
+
+southbound::Driver* SwitchProgrammer::driver(SwitchId sw) const {
+  auto it = drivers_.find(sw);
+  return it == drivers_.end() ? nullptr : it->second;
+}
+
+}  // namespace lightpath::core

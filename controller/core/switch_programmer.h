@@ -1,0 +1,66 @@
+#pragma once
+// Drives each switch toward the cross-connects the controller wants there.
+// Per switch it knows the desired set and the set the device last reported,
+// keeps at most one batch in flight, and sends the difference as one
+// conflict-free batch (disconnects before connects). A refused batch means
+// its view is stale: it re-reads the device and tries again. An unreachable
+// device is retried after a delay.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "lightpath/executor.h"
+#include "lightpath/southbound.h"
+
+namespace lightpath::core {
+
+class SwitchProgrammer {
+ public:
+  using XcSet = std::set<southbound::CrossConnect>;
+  // After every apply (or failure) on a switch, so the owner can move
+  // circuits along their lifecycle.
+  using OnChange = std::function<void(SwitchId, const std::vector<southbound::PortFailure>&)>;
+
+  SwitchProgrammer(Executor& executor, std::map<SwitchId, southbound::Driver*> drivers,
+                   Duration retry_delay, OnChange on_change);
+  ~SwitchProgrammer();
+
+  void set_desired(SwitchId sw, XcSet desired);
+  // Forgets what the device was believed to hold and reads it again.
+  void resync(SwitchId sw);
+  void resync_all();
+
+  const XcSet& actual(SwitchId sw) const;
+  bool has_driver(SwitchId sw) const { return drivers_.count(sw) != 0; }
+  bool synced(SwitchId sw) const;
+  bool up(SwitchId sw) const;
+  std::uint64_t reconfigurations(SwitchId sw) const;
+  southbound::Driver* driver(SwitchId sw) const;
+
+ private:
+  struct Device {
+    southbound::Driver* driver = nullptr;
+    XcSet desired;
+    XcSet actual;
+    bool synced = false;     // actual has been read from the device
+    bool busy = false;       // a read or an apply is in flight
+    bool up = true;
+    TimerId retry;
+    std::uint64_t reconfigurations = 0;
+  };
+  void pump(SwitchId sw);
+  void retry_later(SwitchId sw);
+
+  Executor& ex_;
+  std::map<SwitchId, southbound::Driver*> drivers_;
+  std::map<SwitchId, Device> devices_;
+  Duration retry_delay_;
+  OnChange on_change_;
+  // Callbacks in flight check this before touching a destroyed programmer.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace lightpath::core

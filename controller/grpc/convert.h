@@ -1,0 +1,22 @@
+#pragma once
+// The one place where protobuf messages and domain types meet.
+
+#include <grpcpp/support/status.h>
+
+#include "controller/core/controller.h"
+#include "lightpath/v1/lightpath.pb.h"
+
+namespace lightpath::grpc_api {
+
+// Converts a request; a field that cannot be represented is an error naming it.
+core::ApiResult<solver::CircuitRequest> from_proto(const v1::CircuitRequest& in);
+
+std::int64_t unix_ms(TimePoint t);
+void to_proto(const Fabric& fabric, const core::CircuitRecord& in, v1::Circuit* out);
+void to_proto(const Fabric& fabric, const core::RequestAnswer& in, v1::RequestCircuitsResponse* out);
+v1::CircuitState to_proto(core::CircuitState s);
+std::optional<core::CircuitState> from_proto(v1::CircuitState s);
+
+grpc::Status to_status(const core::ApiError& e);
+
+}  // namespace lightpath::grpc_api

@@ -1,0 +1,76 @@
+#include "controller/grpc/convert.h"
+#include "controller/grpc/services.h"
+
+namespace lightpath::grpc_api {
+
+FabricService::FabricService(core::Controller& controller, Executor& executor)
+    : core_(controller), ex_(executor) {}
+
+grpc::ServerUnaryReactor* FabricService::ListSwitches(grpc::CallbackServerContext* ctx,
+                                                      const v1::ListSwitchesRequest*,
+                                                      v1::ListSwitchesResponse* resp) {
+  auto* reactor = ctx->DefaultReactor();
+  ex_.post([this, reactor, resp] {
+    for (const auto& s : core_.switches()) {
+      auto* out = resp->add_switches();
+      out->set_name(s.name);
+      out->set_kind(std::string(to_string(s.kind)));
+      out->set_port_count(static_cast<std::uint32_t>(s.port_count));
+      out->set_ports_in_use(static_cast<std::uint32_t>(s.ports_in_use));
+      out->set_reconfigurations(s.reconfigurations);
+      out->set_up(s.up);
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FabricService::ListPorts(grpc::CallbackServerContext* ctx,
+                                                   const v1::ListPortsRequest* req,
+                                                   v1::ListPortsResponse* resp) {
+  auto* reactor = ctx->DefaultReactor();
+  ex_.post([this, reactor, resp, name = req->switch_name()] {
+    if (name.empty()) return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
+    auto ports = core_.ports(name);
+    if (!ports) return reactor->Finish(to_status(ports.error()));
+    for (const auto& p : *ports) {
+      auto* out = resp->add_ports();
+      out->set_index(static_cast<std::uint32_t>(p.index));
+      out->set_cabled_to(p.cabled_to);
+      out->set_peer(p.peer);
+      out->set_circuit_id(p.circuit ? p.circuit->value() : 0);
+      out->set_status(std::string(southbound::to_string(p.status)));
+      if (p.telemetry) {
+        auto* t = out->mutable_telemetry();
+        t->set_at_unix_ms(unix_ms(p.telemetry_at));
+        t->set_input_power_dbm(p.telemetry->input_power.value());
+        t->set_output_power_dbm(p.telemetry->output_power.value());
+        t->set_osnr_db(p.telemetry->osnr.value());
+        t->set_ber(p.telemetry->ber);
+      }
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FabricService::ListAlarms(grpc::CallbackServerContext* ctx,
+                                                    const v1::ListAlarmsRequest* req,
+                                                    v1::ListAlarmsResponse* resp) {
+  auto* reactor = ctx->DefaultReactor();
+  ex_.post([this, reactor, resp, all = req->include_cleared()] {
+    for (const auto& a : core_.alarms(all)) {
+      auto* out = resp->add_alarms();
+      out->set_at_unix_ms(unix_ms(a.at));
+      out->set_switch_name(a.switch_name);
+      out->set_port(a.alarm.port);
+      out->set_kind(std::string(southbound::to_string(a.alarm.kind)));
+      out->set_message(a.alarm.message);
+      out->set_active(a.active);
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+}  // namespace lightpath::grpc_api

@@ -1,0 +1,255 @@
+// The controller core in virtual time: simulated MEMS switches on an event
+// engine, a real SQLite file, and the lifecycle from request to release.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "controller/core/controller.h"
+#include "simulator/sim_driver.h"
+#include "simulator/sim_executor.h"
+#include "simulator/simulated_fabric.h"
+#include "solver/solver_test_util.h"
+
+using namespace lightpath;
+using namespace lightpath::core;
+using lightpath::testing::pairwise;
+
+namespace {
+
+// 2023-11-14 in Unix time: leases are wall time.
+constexpr std::int64_t kEpoch = 1'700'000'000'000'000'000;
+
+struct TempDb {
+  std::string path;
+  TempDb() {
+    static int n = 0;  // NOLINT: unique names within one test process
+    path = (std::filesystem::temp_directory_path() /
+            ("lightpath-core-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".db"))
+               .string();
+    std::filesystem::remove(path);
+  }
+  ~TempDb() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  }
+};
+
+// One simulated fabric and one controller over a store file; a second
+// World over the same file is the controller after a restart.
+struct World {
+  Fabric fabric;
+  sim::EventEngine engine{sim::Rng(7), TimePoint::from_ns(kEpoch)};
+  sim::SimExecutor ex{engine};
+  sim::SimulatedFabric model;
+  std::vector<std::unique_ptr<sim::SimDriver>> drivers;
+  std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<Controller> ctl;
+
+  static sim::MemsOptions quiet() {
+    sim::MemsOptions o;
+    o.telemetry_interval = Duration();
+    return o;
+  }
+
+  World(const std::string& topology, const std::string& db, TimePoint start = TimePoint::from_ns(kEpoch))
+      : fabric(testing::shipped(topology)), engine(sim::Rng(7), start), ex(engine),
+        model(engine, fabric, quiet()) {
+    std::map<SwitchId, southbound::Driver*> map;
+    for (const auto& sw : model.switches()) {
+      drivers.push_back(std::make_unique<sim::SimDriver>(*sw, ex));
+      map[*fabric.find_optical_switch(sw->name())] = drivers.back().get();
+    }
+    auto s = store::SqliteStore::open(db, {false});
+    REQUIRE(s);
+    store = std::move(*s);
+    ctl = std::make_unique<Controller>(fabric, ex, map, *store);
+    REQUIRE(ctl->start());
+    settle();
+  }
+
+  void settle(Duration d = Duration::ms(200)) { engine.run_for(d); }
+
+  RequestAnswer request(const solver::CircuitRequest& r) {
+    std::optional<ApiResult<RequestAnswer>> got;
+    ctl->request_circuits(r, [&](ApiResult<RequestAnswer> a) { got = std::move(a); });
+    engine.run_for(Duration::ns(1));
+    REQUIRE(got.has_value());
+    REQUIRE_MESSAGE(got->has_value(), got->error().message);
+    return std::move(**got);
+  }
+
+  ApiError request_error(const solver::CircuitRequest& r) {
+    std::optional<ApiResult<RequestAnswer>> got;
+    ctl->request_circuits(r, [&](ApiResult<RequestAnswer> a) { got = std::move(a); });
+    engine.run_for(Duration::ns(1));
+    REQUIRE(got.has_value());
+    REQUIRE_FALSE(got->has_value());
+    return got->error();
+  }
+
+  CircuitState state_of(CircuitId id) {
+    auto c = ctl->get(id);
+    return c ? c->state : CircuitState::kReleased;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a request becomes ACTIVE only once the switch reports the cross-connects applied") {
+  TempDb db;
+  World w("tiny.yaml", db.path);
+  std::vector<CircuitEvent> events;
+  w.ctl->watch(0, {}, [&](const CircuitEvent& e) { events.push_back(e); });
+  auto r = pairwise("job1", {{"rack1", "rack2"}, {"rack3", "rack4"}}, 400);
+  r.job_id = "j1";
+  const auto a = w.request(r);
+  REQUIRE(a.record.accepted);
+  REQUIRE(a.circuits.size() == 2);
+  CHECK(a.circuits[0].state == CircuitState::kPending);
+  const auto id = a.circuits[0].circuit.id;
+  w.engine.run_for(Duration::ms(5));  // shorter than the 10-20 ms switching time
+  CHECK(w.state_of(id) == CircuitState::kProgramming);
+  w.settle();
+  CHECK(w.state_of(id) == CircuitState::kActive);
+  // The switch really holds the cross-connect.
+  const auto& hop = a.circuits[0].circuit.hops[0];
+  auto xcs = w.model.find("ocs1")->cross_connects();
+  REQUIRE(xcs);
+  CHECK(std::count(xcs->begin(), xcs->end(), southbound::CrossConnect::between(hop.in_port, hop.out_port)) == 1);
+  // Watchers saw PENDING, PROGRAMMING, ACTIVE for each circuit, in order.
+  std::vector<CircuitState> seen;
+  for (const auto& e : events)
+    if (e.circuit.circuit.id == id) seen.push_back(e.circuit.state);
+  CHECK(seen == std::vector<CircuitState>{CircuitState::kPending, CircuitState::kProgramming, CircuitState::kActive});
+  for (std::size_t i = 1; i < events.size(); ++i) CHECK(events[i].sequence == events[i - 1].sequence + 1);
+  CHECK(w.ctl->list({"j1", "", std::nullopt, "", ""}).size() == 2);
+  CHECK(w.ctl->list({"", "", std::nullopt, "ocs1", "rack3"}).size() == 1);
+}
+
+TEST_CASE("the same request_id twice gives the same answer, not two allocations") {
+  TempDb db;
+  World w("tiny.yaml", db.path);
+  const auto first = w.request(pairwise("once", {{"rack1", "rack2"}}, 400));
+  const auto again = w.request(pairwise("once", {{"rack1", "rack2"}}, 400));
+  CHECK(again.replayed);
+  REQUIRE(again.circuits.size() == 1);
+  CHECK(again.circuits[0].circuit.id == first.circuits[0].circuit.id);
+  CHECK(w.ctl->list({}).size() == 1);
+}
+
+TEST_CASE("bad requests are refused and change nothing") {
+  TempDb db;
+  World w("tiny.yaml", db.path);
+  auto unknown = pairwise("bad", {{"rack1", "rack9"}}, 400);
+  auto e = w.request_error(unknown);
+  CHECK(e.code == ErrorCode::kInvalidArgument);
+  CHECK(e.message.find("rack9") != std::string::npos);
+  auto negative = pairwise("neg", {{"rack1", "rack2"}}, 400);
+  negative.duration_seconds = -1;
+  CHECK(w.request_error(negative).code == ErrorCode::kInvalidArgument);
+  CHECK(w.ctl->list({}).empty());
+  // A refused request's id is not burned: it can be sent again correctly.
+  unknown.destinations[0].endpoint = "rack2";
+  CHECK(w.request(unknown).record.accepted);
+}
+
+TEST_CASE("release takes circuits through RELEASING to RELEASED and frees the switch") {
+  TempDb db;
+  World w("tiny.yaml", db.path);
+  auto r = pairwise("rel", {{"rack1", "rack2"}}, 400);
+  r.tenant = "alice";
+  const auto a = w.request(r);
+  w.settle();
+  const auto id = a.circuits[0].circuit.id;
+  std::optional<ApiResult<std::vector<CircuitId>>> got;
+  w.ctl->release({"mallory", "", {id}}, [&](auto res) { got = std::move(res); });
+  w.engine.run_for(Duration::ns(1));
+  REQUIRE(got);
+  CHECK((*got).error().code == ErrorCode::kFailedPrecondition);
+  got.reset();
+  w.ctl->release({"", "", {CircuitId(999)}}, [&](auto res) { got = std::move(res); });
+  w.engine.run_for(Duration::ns(1));
+  CHECK((*got).error().code == ErrorCode::kNotFound);
+  got.reset();
+  w.ctl->release({"alice", "rel", {}}, [&](auto res) { got = std::move(res); });
+  w.engine.run_for(Duration::ns(1));
+  REQUIRE(got->has_value());
+  CHECK((*got)->size() == 1);
+  CHECK(w.state_of(id) == CircuitState::kReleasing);
+  w.settle();
+  CHECK(w.ctl->get(id).error().code == ErrorCode::kNotFound);
+  CHECK(w.model.find("ocs1")->cross_connects()->empty());
+  CHECK(w.ctl->ports_in_use() == 0);
+}
+
+TEST_CASE("leases expire on their own and can be extended") {
+  TempDb db;
+  World w("tiny.yaml", db.path);
+  auto r = pairwise("leased", {{"rack1", "rack2"}}, 400);
+  r.duration_seconds = 10;
+  const auto id = w.request(r).circuits[0].circuit.id;
+  w.engine.run_for(Duration::s(5));
+  std::optional<ApiResult<TimePoint>> ext;
+  w.ctl->extend_lease("", "leased", Duration::s(20), [&](auto res) { ext = std::move(res); });
+  w.engine.run_for(Duration::ns(1));
+  REQUIRE(ext->has_value());
+  w.engine.run_for(Duration::s(10));  // past the first lease
+  CHECK(w.state_of(id) == CircuitState::kActive);
+  w.engine.run_for(Duration::s(11));
+  CHECK(w.state_of(id) == CircuitState::kReleased);
+  ext.reset();
+  w.ctl->extend_lease("", "leased", Duration::s(-1), [&](auto res) { ext = std::move(res); });
+  w.engine.run_for(Duration::ns(1));
+  CHECK(ext->error().code == ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE("preemption: the owner of a preempted circuit hears it on the watch stream") {
+  TempDb db;
+  World w("tiny.yaml", db.path);
+  for (int i = 0; i < 4; ++i) {
+    auto r = pairwise("low" + std::to_string(i), {{"rack1", "rack3"}}, 800, "gpu-nic", 1);
+    r.job_id = "low-job";
+    w.request(r);
+  }
+  w.settle();
+  std::vector<CircuitEvent> low_events;
+  w.ctl->watch(0, {"low-job", ""}, [&](const CircuitEvent& e) { low_events.push_back(e); });
+  const auto high = w.request(pairwise("high", {{"rack1", "rack2"}}, 800, "gpu-nic", 10));
+  REQUIRE(high.record.accepted);
+  REQUIRE(high.record.preempted.size() == 1);
+  w.settle();
+  CHECK(w.state_of(high.circuits[0].circuit.id) == CircuitState::kActive);
+  REQUIRE_FALSE(low_events.empty());
+  CHECK(low_events[0].circuit.state == CircuitState::kPreempted);
+  CHECK(low_events[0].circuit.reason.find("preempted by request high") == 0);
+}
+
+TEST_CASE("after a restart every stored circuit is back, leases keep counting, ids are not reused") {
+  TempDb db;
+  std::vector<solver::Circuit> before;
+  CircuitId released;
+  {
+    World w("tiny.yaml", db.path);
+    auto r = pairwise("keep", {{"rack1", "rack2"}, {"rack3", "rack4"}}, 300);
+    r.duration_seconds = 60;
+    for (const auto& c : w.request(r).circuits) before.push_back(c.circuit);
+    released = w.request(pairwise("gone", {{"rack1", "rack4"}}, 100)).circuits[0].circuit.id;
+    w.settle();
+    w.ctl->release({"", "gone", {}}, [](auto) {});
+    w.settle();
+  }
+  // 30 s later, a new process with fresh (empty) switches.
+  World w("tiny.yaml", db.path, TimePoint::from_ns(kEpoch) + Duration::s(30));
+  for (const auto& c : before) {
+    auto got = w.ctl->get(c.id);
+    REQUIRE(got);
+    CHECK(got->circuit.a == c.a);
+    CHECK(got->circuit.hops == c.hops);
+    CHECK(got->circuit.wavelengths == c.wavelengths);
+    CHECK(got->state == CircuitState::kActive);  // reprogrammed onto the empty switch
+  }
+  CHECK(w.model.find("ocs1")->cross_connects()->size() == 2);
+  const auto next = w.request(pairwise("after", {{"rack2", "rack4"}}, 100));
+  CHECK(next.circuits[0].circuit.id.value() > released.value());
+  w.engine.run_for(Duration::s(31));
+  CHECK(w.state_of(before[0].id) == CircuitState::kReleased);
+}
