@@ -1,0 +1,127 @@
+#include "controller/daemon/daemon.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "controller/core/controller.h"
+#include "controller/grpc/services.h"
+#include "controller/rest/metrics.h"
+#include "controller/rest/rest_server.h"
+#include "controller/runtime/asio_executor.h"
+#include "controller/store/sqlite_store.h"
+#include "controller/topology/topology_loader.h"
+#include "lightpath/driver_set.h"
+
+namespace lightpath::daemon {
+
+struct Daemon::Parts {
+  explicit Parts(boost::asio::io_context& io) : executor(io), signals(io, SIGINT, SIGTERM) {}
+  runtime::AsioExecutor executor;
+  boost::asio::signal_set signals;
+  std::unique_ptr<Fabric> fabric;
+  std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<southbound::DriverSet> drivers;
+  std::unique_ptr<core::Controller> controller;
+  rest::Metrics metrics;
+  std::unique_ptr<grpc_api::CircuitService> circuit_service;
+  std::unique_ptr<grpc_api::FabricService> fabric_service;
+  std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<rest::RestServer> rest_server;
+};
+
+Daemon::Daemon(DaemonConfig config) : config_(std::move(config)) {}
+
+Daemon::~Daemon() {
+  if (parts_ && parts_->grpc_server) parts_->grpc_server->Shutdown();
+}
+
+Result<bool> Daemon::start() {
+  parts_ = std::make_unique<Parts>(io_);
+  Parts& p = *parts_;
+  auto loaded = topology::load_topology_file(config_.topology);
+  if (!loaded) {
+    std::string all;
+    for (const auto& d : loaded.error()) all += "\n  " + d.to_string();
+    return unexpected(Error{"TOPOLOGY", "cannot load the topology:" + all});
+  }
+  p.fabric = std::make_unique<Fabric>(std::move(*loaded));
+
+  if (config_.fabric != "sim")
+    return unexpected(Error{"CONFIG", "fabric '" + config_.fabric + "' is not supported (use sim)"});
+  southbound::SimulatedDriverOptions sim;
+  sim.seed = config_.seed;
+  sim.time_scale = config_.time_scale;
+  p.drivers = southbound::make_simulated_drivers(*p.fabric, p.executor, sim);
+  auto drivers = p.drivers->drivers();
+  // Every switch must have a driver, or circuits across it could never be
+  // confirmed; the simulated fabric models MEMS switches only.
+  for (std::uint32_t i = 0; i < p.fabric->optical_switches.size(); ++i)
+    if (!drivers.count(SwitchId(i)))
+      return unexpected(Error{"CONFIG", "no driver for switch '" + p.fabric->optical_switches[i].name +
+                                            "' (" + std::string(to_string(p.fabric->optical_switches[i].kind)) +
+                                            "): the simulated fabric models MEMS switches only"});
+
+  auto opened = store::SqliteStore::open(config_.db, {config_.durable});
+  if (!opened) return unexpected(opened.error());
+  p.store = std::move(*opened);
+
+  core::ControllerOptions opt;
+  opt.max_circuits_per_request = config_.max_circuits_per_request;
+  p.controller = std::make_unique<core::Controller>(*p.fabric, p.executor, drivers, *p.store, opt);
+  if (auto started = p.controller->start(); !started) return unexpected(started.error());
+
+  p.circuit_service = std::make_unique<grpc_api::CircuitService>(
+      *p.controller, p.executor, [&m = p.metrics](std::string_view method, std::string_view code, double s) {
+        m.observe_request("grpc", method, code, Duration::from_seconds(s));
+      });
+  p.fabric_service = std::make_unique<grpc_api::FabricService>(*p.controller, p.executor);
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int grpc_port = 0;
+  builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &grpc_port);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config_.max_message_bytes));
+  builder.RegisterService(p.circuit_service.get());
+  builder.RegisterService(p.fabric_service.get());
+  p.grpc_server = builder.BuildAndStart();
+  if (!p.grpc_server || grpc_port == 0)
+    return unexpected(Error{"LISTEN", "cannot serve gRPC on " + config_.grpc_listen});
+
+  rest::RestOptions rest_opt;
+  rest_opt.listen = config_.http_listen;
+  p.rest_server = std::make_unique<rest::RestServer>(io_, *p.controller, p.metrics, rest_opt);
+  auto http_port = p.rest_server->start();
+  if (!http_port) return unexpected(http_port.error());
+
+  const auto host = [](const std::string& listen) { return listen.substr(0, listen.rfind(':')); };
+  spdlog::info("lightpathd serving fabric {} ({} switches): gRPC on {}:{}, HTTP on {}:{}, store {}",
+               p.fabric->name, p.fabric->optical_switches.size(), host(config_.grpc_listen), grpc_port,
+               host(config_.http_listen), *http_port, config_.db);
+  if (!config_.ready_file.empty()) {
+    // Written whole under a temporary name, so a reader never sees half of it.
+    const std::string tmp = config_.ready_file + ".tmp";
+    std::ofstream(tmp) << nlohmann::json{{"grpc_port", grpc_port}, {"http_port", *http_port}}.dump() << "\n";
+    std::rename(tmp.c_str(), config_.ready_file.c_str());
+  }
+  p.signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", sig);
+    // gRPC's shutdown waits for calls in flight, which need this thread.
+    std::thread([this] {
+      parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+      io_.stop();
+    }).detach();
+  });
+  return true;
+}
+
+void Daemon::run() { io_.run(); }
+
+}  // namespace lightpath::daemon

@@ -1,0 +1,59 @@
+#include "controller/daemon/daemon_config.h"
+
+#include "controller/requests/request_file.h"
+
+namespace lightpath::daemon {
+
+Result<bool, std::vector<topology::Diagnostic>> read_config_file(const std::string& path,
+                                                                 DaemonConfig& c) {
+  auto text = requests::read_text_file(path);
+  if (!text) return unexpected(std::move(text).error());
+  topology::YamlReader r(path);
+  YAML::Node root;
+  try {
+    root = YAML::Load(*text);
+  } catch (const YAML::Exception& e) {
+    r.error(e.mark, "syntax error: " + e.msg);
+    return unexpected(r.take_diagnostics());
+  }
+  const char* what = "lightpathd config";
+  if (r.expect_map(root, what,
+                   {"topology", "db", "grpc_listen", "http_listen", "fabric", "time_scale", "seed",
+                    "durable", "ready_file", "log_level", "max_message_bytes",
+                    "max_circuits_per_request"})) {
+    auto text_field = [&](const char* key, std::string& out) {
+      if (auto v = r.text(root, key, what, false)) out = *v;
+    };
+    text_field("topology", c.topology);
+    text_field("db", c.db);
+    text_field("grpc_listen", c.grpc_listen);
+    text_field("http_listen", c.http_listen);
+    text_field("fabric", c.fabric);
+    text_field("ready_file", c.ready_file);
+    text_field("log_level", c.log_level);
+    if (auto v = r.number(root, "time_scale", what, false)) {
+      if (*v <= 0) r.error(root["time_scale"], "time_scale must be greater than zero");
+      else c.time_scale = *v;
+    }
+    if (auto v = r.integer(root, "seed", what, false)) c.seed = static_cast<std::uint64_t>(*v);
+    if (auto v = r.integer(root, "max_message_bytes", what, false)) {
+      if (*v <= 0) r.error(root["max_message_bytes"], "max_message_bytes must be greater than zero");
+      else c.max_message_bytes = static_cast<std::size_t>(*v);
+    }
+    if (auto v = r.integer(root, "max_circuits_per_request", what, false)) {
+      if (*v <= 0) r.error(root["max_circuits_per_request"], "max_circuits_per_request must be greater than zero");
+      else c.max_circuits_per_request = static_cast<std::size_t>(*v);
+    }
+    if (root["durable"]) {
+      try {
+        c.durable = root["durable"].as<bool>();
+      } catch (const YAML::Exception&) {
+        r.error(root["durable"], "durable must be true or false");
+      }
+    }
+  }
+  if (!r.ok()) return unexpected(r.take_diagnostics());
+  return true;
+}
+
+}  // namespace lightpath::daemon

@@ -1,0 +1,32 @@
+#pragma once
+// lightpathd's settings, from a YAML file and/or the command line (flags win).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "controller/topology/yaml_reader.h"
+#include "lightpath/result.h"
+
+namespace lightpath::daemon {
+
+struct DaemonConfig {
+  std::string topology;
+  std::string db = "lightpath.db";
+  std::string grpc_listen = "127.0.0.1:50051";
+  std::string http_listen = "127.0.0.1:8080";
+  std::string fabric = "sim";  // sim: in-process simulated MEMS switches in real time
+  double time_scale = 1.0;
+  std::uint64_t seed = 1;
+  bool durable = true;        // fsync every commit (synchronous=FULL)
+  std::string ready_file;     // written with the bound ports once serving
+  std::string log_level = "info";
+  std::size_t max_message_bytes = 4 << 20;
+  std::size_t max_circuits_per_request = 4096;
+};
+
+// Reads a YAML config file into `config`; every problem with file:line:col.
+Result<bool, std::vector<topology::Diagnostic>> read_config_file(const std::string& path,
+                                                                 DaemonConfig& config);
+
+}  // namespace lightpath::daemon

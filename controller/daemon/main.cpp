@@ -1,0 +1,62 @@
+// lightpathd: the lightpath controller daemon.
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "controller/daemon/daemon.h"
+
+int main(int argc, char** argv) {
+  using lightpath::daemon::DaemonConfig;
+  CLI::App app{"lightpathd - optical circuit controller"};
+  DaemonConfig cli;
+  std::string config_file;
+  app.add_option("--config", config_file, "YAML config file (flags override it)");
+  auto* topo = app.add_option("--topology", cli.topology, "Topology YAML file");
+  auto* db = app.add_option("--db", cli.db, "SQLite state file");
+  auto* grpc = app.add_option("--grpc-listen", cli.grpc_listen, "gRPC address (host:port, port 0 = any)");
+  auto* http = app.add_option("--http-listen", cli.http_listen, "HTTP address (host:port, port 0 = any)");
+  auto* fabric = app.add_option("--fabric", cli.fabric, "Switch drivers: sim");
+  auto* scale = app.add_option("--time-scale", cli.time_scale, "Simulated seconds per real second");
+  auto* seed = app.add_option("--seed", cli.seed, "Seed of the simulated fabric");
+  auto* ready = app.add_option("--ready-file", cli.ready_file, "Write bound ports here once serving");
+  auto* level = app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error");
+  bool fast = false;
+  app.add_flag("--no-fsync", fast, "Do not fsync commits (tests and demos only)");
+  CLI11_PARSE(app, argc, argv);
+
+  DaemonConfig config;
+  if (!config_file.empty()) {
+    auto read = lightpath::daemon::read_config_file(config_file, config);
+    if (!read) {
+      for (const auto& d : read.error()) std::cerr << d.to_string() << "\n";
+      return 2;
+    }
+  }
+  // Flags given on the command line override the file.
+  if (topo->count()) config.topology = cli.topology;
+  if (db->count()) config.db = cli.db;
+  if (grpc->count()) config.grpc_listen = cli.grpc_listen;
+  if (http->count()) config.http_listen = cli.http_listen;
+  if (fabric->count()) config.fabric = cli.fabric;
+  if (scale->count()) config.time_scale = cli.time_scale;
+  if (seed->count()) config.seed = cli.seed;
+  if (ready->count()) config.ready_file = cli.ready_file;
+  if (level->count()) config.log_level = cli.log_level;
+  if (fast) config.durable = false;
+  if (config.topology.empty()) {
+    std::cerr << "lightpathd: --topology (or topology: in --config) is required\n";
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l lightpathd %v");
+
+  lightpath::daemon::Daemon daemon(std::move(config));
+  if (auto started = daemon.start(); !started) {
+    spdlog::error("{}: {}", started.error().code, started.error().message);
+    return 1;
+  }
+  daemon.run();
+  return 0;
+}
