@@ -1,0 +1,273 @@
+#include "controller/rest/rest_routes.h"
+
+#include <array>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace lightpath::rest {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  if (path.empty() || path.front() != '/') return segments;
+  path.remove_prefix(1);
+  while (true) {
+    const auto slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+// Route templates and the methods each allows. A path that matches a
+// template but not its methods is a 405, not a 404.
+enum class Route { kNone, kHealth, kMetrics, kCircuits, kCircuit, kSwitches, kPorts, kAlarms };
+
+struct Match {
+  Route route = Route::kNone;
+  std::string_view name;  // the template, for metrics labels
+  std::string_view arg;   // {id} or {name}, still percent-encoded
+};
+
+Match match(const std::vector<std::string_view>& s) {
+  const auto n = s.size();
+  const auto empty = std::any_of(s.begin(), s.end(), [](std::string_view x) { return x.empty(); });
+  if (n == 0 || empty) return {};
+  if (n == 1 && s[0] == "healthz") return {Route::kHealth, "/healthz", {}};
+  if (n == 1 && s[0] == "metrics") return {Route::kMetrics, "/metrics", {}};
+  if (n < 2 || s[0] != "v1") return {};
+  if (n == 2 && s[1] == "circuits") return {Route::kCircuits, "/v1/circuits", {}};
+  if (n == 3 && s[1] == "circuits") return {Route::kCircuit, "/v1/circuits/{id}", s[2]};
+  if (n == 2 && s[1] == "switches") return {Route::kSwitches, "/v1/switches", {}};
+  if (n == 4 && s[1] == "switches" && s[3] == "ports")
+    return {Route::kPorts, "/v1/switches/{name}/ports", s[2]};
+  if (n == 2 && s[1] == "alarms") return {Route::kAlarms, "/v1/alarms", {}};
+  return {};
+}
+
+bool allows(Route route, http::verb verb) {
+  if (verb == http::verb::get) return true;
+  return route == Route::kCircuit && verb == http::verb::delete_;
+}
+
+std::string_view allow_header(Route route) {
+  return route == Route::kCircuit ? "GET, DELETE" : "GET";
+}
+
+std::string method_label(http::verb verb) {
+  return verb == http::verb::unknown ? "OTHER" : std::string(http::to_string(verb));
+}
+
+// Serves a matched, allowed route. Returns the refusal to send, or nothing
+// when `respond` was called, or taken to be called when the controller replies.
+std::optional<HttpError> serve(core::Controller& controller, const Metrics& metrics, Route route,
+                               std::string_view arg, const Request& req, const Query& q,
+                               Respond& respond) {
+  const unsigned version = req.version();
+  const auto ok = [&](nlohmann::json body) {
+    respond(json_response(http::status::ok, body, version));
+    return std::nullopt;
+  };
+  switch (route) {
+    case Route::kHealth:
+      if (auto checked = check_query(q, {}); !checked) return checked.error();
+      return ok({{"status", "ok"}});
+
+    case Route::kMetrics: {
+      if (auto checked = check_query(q, {}); !checked) return checked.error();
+      Response res{http::status::ok, version};
+      res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res.body() = render_metrics(metrics, controller);
+      res.prepare_payload();
+      respond(std::move(res));
+      return std::nullopt;
+    }
+
+    case Route::kCircuits: {
+      auto filter = parse_circuit_filter(q);
+      if (!filter) return filter.error();
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& c : controller.list(*filter))
+        list.push_back(circuit_json(controller.fabric(), c));
+      return ok({{"circuits", std::move(list)}});
+    }
+
+    case Route::kCircuit: {
+      auto id = parse_circuit_id(arg);
+      if (!id) return id.error();
+      auto checked = check_query(q, req.method() == http::verb::delete_
+                                        ? std::initializer_list<std::string_view>{"tenant"}
+                                        : std::initializer_list<std::string_view>{});
+      if (!checked) return checked.error();
+      auto circuit = controller.get(*id);
+      if (!circuit) {
+        HttpError e = from_api_error(circuit.error());
+        e.field = "id";
+        e.message = "id: " + e.message;
+        return e;
+      }
+      if (req.method() == http::verb::get) return ok(circuit_json(controller.fabric(), *circuit));
+      const std::string* tenant = find_param(q, "tenant");
+      core::ReleaseSpec spec{tenant ? *tenant : std::string{}, {}, {*id}};
+      // The reply arrives on the controller's thread, which is this one.
+      controller.release(std::move(spec), [&controller, version, respond = std::move(respond)](
+                                              core::ApiResult<std::vector<CircuitId>> r) {
+        if (!r) return respond(error_response(from_api_error(r.error()), version));
+        nlohmann::json ids = nlohmann::json::array();
+        nlohmann::json circuits = nlohmann::json::array();
+        for (auto cid : *r) {
+          ids.push_back(cid.value());
+          if (auto now = controller.get(cid))
+            circuits.push_back(circuit_json(controller.fabric(), *now));
+        }
+        respond(json_response(http::status::ok,
+                              {{"released", std::move(ids)}, {"circuits", std::move(circuits)}},
+                              version));
+      });
+      return std::nullopt;
+    }
+
+    case Route::kSwitches: {
+      if (auto checked = check_query(q, {}); !checked) return checked.error();
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& s : controller.switches()) list.push_back(switch_json(s));
+      return ok({{"switches", std::move(list)}});
+    }
+
+    case Route::kPorts: {
+      if (auto checked = check_query(q, {}); !checked) return checked.error();
+      auto name = percent_decode(arg);
+      if (!name) return invalid_argument("name", "switch name: " + name.error().message);
+      auto ports = controller.ports(*name);
+      if (!ports) {
+        HttpError e = from_api_error(ports.error());
+        e.field = "name";
+        e.message = "name: " + e.message;
+        return e;
+      }
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& p : *ports) list.push_back(port_json(p));
+      return ok({{"switch", *name}, {"ports", std::move(list)}});
+    }
+
+    case Route::kAlarms: {
+      if (auto checked = check_query(q, {"include_cleared"}); !checked) return checked.error();
+      auto include_cleared = parse_bool_param(q, "include_cleared", false);
+      if (!include_cleared) return include_cleared.error();
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& a : controller.alarms(*include_cleared)) list.push_back(alarm_json(a));
+      return ok({{"alarms", std::move(list)}});
+    }
+
+    case Route::kNone:
+      break;
+  }
+  return not_found("no such endpoint");
+}
+
+}  // namespace
+
+Response json_response(http::status status, const nlohmann::json& body, unsigned version) {
+  Response res{status, version};
+  res.set(http::field::content_type, "application/json");
+  res.body() = body.dump();
+  res.body() += '\n';
+  res.prepare_payload();
+  return res;
+}
+
+Response error_response(const HttpError& e, unsigned version) {
+  return json_response(e.status, error_json(e), version);
+}
+
+std::string render_metrics(const Metrics& metrics, const core::Controller& c) {
+  return metrics.render([&c](Exposition& out) {
+    out.family("lightpath_circuits", "Circuits the controller holds, by lifecycle state.",
+               MetricType::kGauge);
+    const auto by_state = c.circuits_by_state();
+    // Every state is written, zeros too, so a series does not vanish from
+    // dashboards and alerts when its count drops to zero.
+    for (int s = 1; s <= 8; ++s) {
+      const auto state = static_cast<core::CircuitState>(s);
+      const auto it = by_state.find(state);
+      out.sample("lightpath_circuits", {{"state", std::string(core::to_string(state))}},
+                 static_cast<std::uint64_t>(it == by_state.end() ? 0 : it->second));
+    }
+    out.family("lightpath_ports_in_use",
+               "Optical switch ports held by circuits, over all switches.", MetricType::kGauge);
+    out.sample("lightpath_ports_in_use", {}, c.ports_in_use());
+
+    const auto switches = c.switches();
+    out.family("lightpath_switch_ports_in_use", "Ports of one optical switch held by circuits.",
+               MetricType::kGauge);
+    for (const auto& s : switches)
+      out.sample("lightpath_switch_ports_in_use", {{"switch", s.name}}, s.ports_in_use);
+    out.family("lightpath_switch_up", "1 when the controller can reach the switch, else 0.",
+               MetricType::kGauge);
+    for (const auto& s : switches)
+      out.sample("lightpath_switch_up", {{"switch", s.name}}, s.up ? 1 : 0);
+    out.family("lightpath_switch_reconfigurations_total",
+               "Reconfiguration batches applied to one optical switch.", MetricType::kCounter);
+    for (const auto& s : switches)
+      out.sample("lightpath_switch_reconfigurations_total", {{"switch", s.name}},
+                 s.reconfigurations);
+
+    const core::Counters& k = c.counters();
+    out.family("lightpath_circuit_requests_total",
+               "Circuit requests answered by the core, by outcome.", MetricType::kCounter);
+    for (const auto& [outcome, n] : k.requests)
+      out.sample("lightpath_circuit_requests_total", {{"outcome", outcome}}, n);
+    out.family("lightpath_store_commits_total", "Group commits of the state store.",
+               MetricType::kCounter);
+    out.sample("lightpath_store_commits_total", {}, k.commits);
+    out.family("lightpath_store_committed_writes_total",
+               "Records written to the state store by those commits.", MetricType::kCounter);
+    out.sample("lightpath_store_committed_writes_total", {}, k.committed_writes);
+    out.family("lightpath_southbound_batches_total", "Cross-connect batches sent to the switches.",
+               MetricType::kCounter);
+    out.sample("lightpath_southbound_batches_total", {}, k.batches_sent);
+    out.family("lightpath_alarms_active", "Alarms raised by the switches and not yet cleared.",
+               MetricType::kGauge);
+    out.sample("lightpath_alarms_active", {},
+               static_cast<std::uint64_t>(c.alarms(/*include_cleared=*/false).size()));
+  });
+}
+
+Router::Router(core::Controller& controller, const Metrics& metrics)
+    : controller_(controller), metrics_(metrics) {}
+
+std::string Router::handle(const Request& req, Respond respond) {
+  const unsigned version = req.version();
+  auto target = parse_target(std::string_view(req.target().data(), req.target().size()));
+  const Match m = target ? match(split_path(target->path)) : Match{};
+  if (m.route == Route::kNone) {
+    respond(error_response(target ? not_found("no such endpoint: " + target->path) : target.error(),
+                           version));
+    return "unmatched";
+  }
+  std::string label = method_label(req.method()) + " " + std::string(m.name);
+  if (!allows(m.route, req.method())) {
+    const std::string allow(allow_header(m.route));
+    Response res = error_response(
+        {http::status::method_not_allowed,
+         "METHOD_NOT_ALLOWED",
+         std::string(m.name) + " allows " + allow + ", not " + method_label(req.method()),
+         {}},
+        version);
+    res.set(http::field::allow, allow);
+    respond(std::move(res));
+    return label;
+  }
+  // The query is checked whole before the controller is called, so that a
+  // refused call has changed nothing.
+  if (auto refused = serve(controller_, metrics_, m.route, m.arg, req, target->query, respond))
+    respond(error_response(*refused, version));
+  return label;
+}
+
+}  // namespace lightpath::rest

@@ -1,0 +1,256 @@
+// Real HTTP against the real stack (rest_test_stack.h): every route and every
+// refusal the REST API documents, over real sockets.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/rest/rest_test_stack.h"
+
+namespace lightpath::rest {
+namespace {
+
+using namespace testing;  // NOLINT: the test fixture's vocabulary
+
+// Polls until the circuit reaches `state` (switching takes tens of ms of real time).
+nlohmann::json wait_for_state(Client& c, CircuitId id, const std::string& state) {
+  nlohmann::json j;
+  for (int i = 0; i < 500; ++i) {
+    j = body(c.get("/v1/circuits/" + std::to_string(id.value())));
+    if (j["state"] == state) return j;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL("circuit " << id.value() << " never reached " << state << ": " << j.dump());
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("health, switches, ports and alarms") {
+  Stack s;
+  Client c(s.port());
+  auto health = c.get("/healthz");
+  CHECK(health.result_int() == 200);
+  CHECK(body(health) == nlohmann::json{{"status", "ok"}});
+
+  auto switches = body(c.get("/v1/switches"))["switches"];
+  REQUIRE(switches.size() == 1);
+  CHECK(switches[0]["name"] == "ocs1");
+  CHECK(switches[0]["kind"] == "mems");
+  CHECK(switches[0]["port_count"] == 16);
+  CHECK(switches[0]["up"] == true);
+
+  auto ports = body(c.get("/v1/switches/ocs1/ports"));
+  CHECK(ports["switch"] == "ocs1");
+  REQUIRE(ports["ports"].size() == 16);
+  CHECK(ports["ports"][0]["index"] == 0);
+  CHECK(ports["ports"][0]["cabled_to"] == "rack1/gpu-nic/0");
+  CHECK(ports["ports"][0]["circuit"].is_null());
+
+  check_error(c.get("/v1/switches/ocs9/ports"), 404, "NOT_FOUND", "name");
+  CHECK(body(c.get("/v1/alarms"))["alarms"].is_array());
+  CHECK(body(c.get("/v1/alarms?include_cleared=true"))["alarms"].is_array());
+  check_error(c.get("/v1/alarms?include_cleared=maybe"), 400, "INVALID_ARGUMENT",
+              "include_cleared");
+}
+
+TEST_CASE("circuits: get, filter, release, and refusals that change nothing") {
+  Stack s;
+  Client c(s.port());
+  const CircuitId id = s.request_circuit("r1", "tenant-a");
+  const std::string path = "/v1/circuits/" + std::to_string(id.value());
+  auto active = wait_for_state(c, id, "ACTIVE");
+  CHECK(active["id"] == id.value());
+  CHECK(active["request_id"] == "r1");
+  CHECK(active["job_id"] == "job-r1");
+  CHECK(active["tenant"] == "tenant-a");
+  CHECK(active["a"].get<std::string>().rfind("rack1/gpu-nic/", 0) == 0);
+  CHECK(active["hops"][0]["switch"] == "ocs1");
+  CHECK(active["bandwidth_gbps"].get<double>() >= 100.0);
+  CHECK(active["lease_expires_unix_ms"].is_null());
+  CHECK(active["created_unix_ms"].get<std::int64_t>() > 0);
+
+  const auto count = [&](const std::string& query) {
+    return body(c.get("/v1/circuits" + query))["circuits"].size();
+  };
+  CHECK(count("") == 1);
+  CHECK(count("?state=ACTIVE") == 1);
+  CHECK(count("?state=PENDING") == 0);
+  CHECK(count("?job=job-r1") == 1);
+  CHECK(count("?job=other") == 0);
+  CHECK(count("?tenant=tenant-a") == 1);
+  CHECK(count("?switch=ocs1") == 1);
+  CHECK(count("?endpoint=rack2") == 1);
+  CHECK(count("?endpoint=rack3") == 0);
+  check_error(c.get("/v1/circuits?state=SLEEPING"), 400, "INVALID_ARGUMENT", "state");
+  check_error(c.get("/v1/circuits?stat=ACTIVE"), 400, "INVALID_ARGUMENT", "stat");
+
+  // The port view names the circuit holding it.
+  const int in_port = active["hops"][0]["in"];
+  auto ports = body(c.get("/v1/switches/ocs1/ports"))["ports"];
+  CHECK(ports[in_port]["circuit"] == id.value());
+  CHECK(ports[in_port]["peer"] == active["hops"][0]["out"]);
+
+  // Refused: bad ids, a missing circuit, another tenant's circuit.
+  check_error(c.get("/v1/circuits/abc"), 400, "INVALID_ARGUMENT", "id");
+  check_error(c.get("/v1/circuits/0"), 400, "INVALID_ARGUMENT", "id");
+  check_error(c.send(beast::http::verb::delete_, "/v1/circuits/abc"), 400, "INVALID_ARGUMENT",
+              "id");
+  check_error(c.get("/v1/circuits/9999"), 404, "NOT_FOUND", "id");
+  check_error(c.send(beast::http::verb::delete_, "/v1/circuits/9999"), 404, "NOT_FOUND", "id");
+  check_error(c.send(beast::http::verb::delete_, path + "?tenant=tenant-b"), 409,
+              "FAILED_PRECONDITION");
+  check_error(c.send(beast::http::verb::delete_, path + "?owner=x"), 400, "INVALID_ARGUMENT",
+              "owner");
+  CHECK(body(c.get(path))["state"] == "ACTIVE");
+  CHECK(count("") == 1);
+
+  auto released = c.send(beast::http::verb::delete_, path + "?tenant=tenant-a");
+  CHECK(released.result_int() == 200);
+  CHECK(body(released)["released"] == nlohmann::json::array({id.value()}));
+  // Once released the controller forgets the circuit: it is listed no more
+  // and its id is a 404, for a second DELETE too.
+  for (int i = 0; i < 500 && c.get(path).result_int() == 200; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  check_error(c.get(path), 404, "NOT_FOUND", "id");
+  check_error(c.send(beast::http::verb::delete_, path), 404, "NOT_FOUND", "id");
+  CHECK(count("") == 0);
+}
+
+TEST_CASE("unknown paths, wrong methods, oversized and malformed requests") {
+  RestOptions options;
+  options.max_body_bytes = 1024;
+  Stack s(options);
+  {
+    Client c(s.port());
+    check_error(c.get("/v1/nope"), 404, "NOT_FOUND");
+    check_error(c.get("/v1/circuits/"), 404, "NOT_FOUND");
+    check_error(c.get("/"), 404, "NOT_FOUND");
+    auto post = c.send(beast::http::verb::post, "/v1/circuits");
+    check_error(post, 405, "METHOD_NOT_ALLOWED");
+    CHECK(post[beast::http::field::allow] == "GET");
+    auto put = c.send(beast::http::verb::put, "/v1/circuits/1");
+    check_error(put, 405, "METHOD_NOT_ALLOWED");
+    CHECK(put[beast::http::field::allow] == "GET, DELETE");
+    check_error(c.get("/healthz?verbose=1"), 400, "INVALID_ARGUMENT", "verbose");
+    // Every refusal above kept the connection open.
+    CHECK(c.get("/healthz").result_int() == 200);
+  }
+  {
+    Client c(s.port());
+    // A body within the limit on a GET is read and ignored.
+    auto small = c.raw("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+    CHECK(small.result_int() == 200);
+    // Refused from the Content-Length alone, before the body is sent.
+    auto big = c.raw("GET /v1/circuits HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n");
+    check_error(big, 413, "PAYLOAD_TOO_LARGE", "body");
+    CHECK(!big.keep_alive());
+    CHECK(c.closed_by_server());
+  }
+  {
+    Client c(s.port());
+    auto chunked =
+        c.raw("DELETE /v1/circuits/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+              std::string("800\r\n") + std::string(2048, 'x') + "\r\n0\r\n\r\n");
+    check_error(chunked, 413, "PAYLOAD_TOO_LARGE", "body");
+  }
+  {
+    Client c(s.port());
+    check_error(c.raw("THIS IS NOT HTTP\r\n\r\n"), 400, "MALFORMED_REQUEST");
+    CHECK(c.closed_by_server());
+  }
+  {
+    Client c(s.port());
+    check_error(c.raw("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"), 400,
+                "MALFORMED_REQUEST");
+  }
+  {
+    Client c(s.port());
+    check_error(c.raw("GET /healthz HTTP/1.1\r\nX-Big: " + std::string(20'000, 'a') + "\r\n\r\n"),
+                431, "HEADERS_TOO_LARGE", "headers");
+  }
+}
+
+TEST_CASE("keep-alive serves many requests on one connection, HTTP/1.0 closes") {
+  Stack s;
+  Client c(s.port());
+  for (int i = 0; i < 5; ++i) {
+    auto r = c.get("/healthz");
+    CHECK(r.result_int() == 200);
+    CHECK(r.keep_alive());
+  }
+  // Two requests sent back to back are answered in order.
+  auto first =
+      c.raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/switches HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(body(first)["status"] == "ok");
+  CHECK(body(c.read())["switches"].size() == 1);
+
+  Client old(s.port());
+  auto r = old.send(beast::http::verb::get, "/healthz", 10);
+  CHECK(r.result_int() == 200);
+  CHECK(old.closed_by_server());
+}
+
+TEST_CASE("metrics: request counts, latencies and controller state, valid for promtool") {
+  Stack s;
+  Client c(s.port());
+  s.request_circuit("m1", "t");
+  CHECK(c.get("/healthz").result_int() == 200);
+  CHECK(c.get("/v1/circuits/77").result_int() == 404);
+  CHECK(c.get("/v1/nope").result_int() == 404);
+  auto page = c.get("/metrics");
+  CHECK(page.result_int() == 200);
+  CHECK(page[beast::http::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& text = page.body();
+  const auto has = [&](const std::string& needle) {
+    INFO(needle);
+    CHECK(text.find(needle) != std::string::npos);
+  };
+  has("lightpath_requests_total{protocol=\"rest\",method=\"GET /healthz\",code=\"200\"} 1\n");
+  has("lightpath_requests_total{protocol=\"rest\",method=\"GET /v1/circuits/{id}\",code=\"404\"} "
+      "1\n");
+  has("lightpath_requests_total{protocol=\"rest\",method=\"unmatched\",code=\"404\"} 1\n");
+  has("lightpath_request_duration_seconds_count{protocol=\"rest\",method=\"GET /healthz\"} 1\n");
+  has("lightpath_request_duration_seconds_bucket{protocol=\"rest\",method=\"GET "
+      "/healthz\",le=\"+Inf\"} 1\n");
+  has("lightpath_circuits{state=\"RELEASED\"} ");
+  has("lightpath_ports_in_use ");
+  has("lightpath_switch_reconfigurations_total{switch=\"ocs1\"} ");
+  has("lightpath_switch_up{switch=\"ocs1\"} 1\n");
+  has("lightpath_store_commits_total ");
+  has("lightpath_circuit_requests_total{outcome=\"accepted\"} 1\n");
+  // The scrape itself is counted once answered, which the next answer on
+  // the same connection proves.
+  CHECK(c.get("/healthz").result_int() == 200);
+  CHECK(s.metrics().value(Metrics::kRequests,
+                          {{"protocol", "rest"}, {"method", "GET /metrics"}, {"code", "200"}}) ==
+        1);
+
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0) {
+    MESSAGE("promtool not installed; the page was not checked by Prometheus' linter");
+    return;
+  }
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("lightpath-rest-metrics-" + std::to_string(::getpid()) + ".txt");
+  std::ofstream(file) << text;
+  const int rc = std::system(("promtool check metrics < " + file.string()).c_str());
+  std::filesystem::remove(file);
+  CHECK(rc == 0);
+}
+
+TEST_CASE("stop closes the listener and open connections") {
+  Stack s;
+  Client c(s.port());
+  CHECK(c.get("/healthz").result_int() == 200);
+  s.stop_server();
+  CHECK(c.closed_by_server());
+  asio::io_context io;
+  tcp::socket socket(io);
+  beast::error_code ec;
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.port()), ec);
+  CHECK(ec == asio::error::connection_refused);
+}
+
+}  // namespace lightpath::rest
