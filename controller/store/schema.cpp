@@ -1,0 +1,177 @@
+#include "controller/store/schema.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace lightpath::store {
+namespace {
+
+// Version 1: desired state. STRICT tables reject values of the wrong type
+// instead of storing them, and the CHECKs keep out states, roles and ids the
+// code could not load back. Times are int64 nanoseconds (leases: Unix epoch).
+constexpr const char* kV1 = R"sql(
+CREATE TABLE schema_migrations (
+  version INTEGER PRIMARY KEY,
+  applied_at_ns INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE requests (
+  request_id TEXT PRIMARY KEY CHECK (request_id <> ''),
+  tenant TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  body TEXT NOT NULL CHECK (json_valid(body)),
+  accepted INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+  reason TEXT NOT NULL,
+  message TEXT NOT NULL,
+  packet_flows_json TEXT NOT NULL,
+  created_ns INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE circuits (
+  id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 4294967294),
+  request_id TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  tenant TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('PENDING', 'PROGRAMMING', 'ACTIVE', 'RELEASING',
+                                       'RELEASED', 'FAILED', 'PREEMPTED', 'RESTORING')),
+  reason TEXT NOT NULL,
+  a_port INTEGER NOT NULL,
+  b_port INTEGER NOT NULL,
+  bandwidth_bps INTEGER NOT NULL,
+  latency_max_ns INTEGER,
+  min_margin_db REAL NOT NULL,
+  lease_end_ns INTEGER,
+  created_ns INTEGER NOT NULL,
+  updated_ns INTEGER NOT NULL
+) STRICT;
+CREATE INDEX circuits_by_state ON circuits(state);
+CREATE INDEX circuits_by_request ON circuits(request_id);
+CREATE INDEX circuits_by_tenant ON circuits(tenant);
+
+-- The cross-connects of a circuit, in path order from end a to end b.
+CREATE TABLE circuit_hops (
+  circuit_id INTEGER NOT NULL REFERENCES circuits(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  switch_id INTEGER NOT NULL,
+  in_port INTEGER NOT NULL,
+  out_port INTEGER NOT NULL,
+  PRIMARY KEY (circuit_id, idx)
+) STRICT, WITHOUT ROWID;
+
+-- idx keeps the order the solver gave; a channel appears once per circuit.
+CREATE TABLE circuit_wavelengths (
+  circuit_id INTEGER NOT NULL REFERENCES circuits(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  wavelength INTEGER NOT NULL CHECK (wavelength >= 0),
+  PRIMARY KEY (circuit_id, idx),
+  UNIQUE (circuit_id, wavelength)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE request_circuits (
+  request_id TEXT NOT NULL REFERENCES requests(request_id),
+  role TEXT NOT NULL CHECK (role IN ('allocated', 'preempted')),
+  idx INTEGER NOT NULL,
+  circuit_id INTEGER NOT NULL REFERENCES circuits(id),
+  PRIMARY KEY (request_id, role, idx)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX request_circuits_by_circuit ON request_circuits(circuit_id);
+
+-- The watch stream's log; snapshot is the circuit record after the change.
+CREATE TABLE events (
+  sequence INTEGER PRIMARY KEY CHECK (sequence > 0),
+  at_ns INTEGER NOT NULL,
+  circuit_id INTEGER NOT NULL REFERENCES circuits(id),
+  previous_state TEXT NOT NULL,
+  snapshot TEXT NOT NULL CHECK (json_valid(snapshot))
+) STRICT;
+)sql";
+
+// Version 2: trimming the event log must not let sequence numbers go back
+// (a watcher resuming "after N" would miss events), so the high-water mark
+// moves out of the table into a counter. The new state also gets its own
+// column and the log an index by circuit, for per-circuit history queries.
+constexpr const char* kV2 = R"sql(
+CREATE TABLE counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO counters (name, value)
+  SELECT 'last_event_sequence', COALESCE(MAX(sequence), 0) FROM events;
+
+ALTER TABLE events ADD COLUMN state TEXT NOT NULL DEFAULT '';
+UPDATE events SET state = json_extract(snapshot, '$.state');
+CREATE INDEX events_by_circuit ON events(circuit_id, sequence);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
+    {1, "desired state: requests, circuits, hops, wavelengths, event log", kV1},
+    {2, "event sequence counter; events.state; events by circuit", kV2},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+int latest_schema_version() {
+  return kMigrations.back().version;
+}
+
+Result<int> current_schema_version(Database& db) {
+  auto has = db.query_int(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (!has) return unexpected(std::move(has).error());
+  if (*has == 0) return 0;
+  auto v = db.query_int("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!v) return unexpected(std::move(v).error());
+  return static_cast<int>(*v);
+}
+
+Result<int> migrate(Database& db, std::int64_t now_ns) {
+  auto current = current_schema_version(db);
+  if (!current) return current;
+  if (*current == 0) {
+    // Applying our schema over someone else's tables would mix two programs'
+    // data in one file; refuse rather than guess.
+    auto others = db.query_int("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'");
+    if (!others) return unexpected(std::move(others).error());
+    if (*others > 0)
+      return unexpected(
+          Error{"STORE_NOT_A_LIGHTPATH_STORE",
+                fmt::format("store '{}': an SQLite database with {} other object(s) but no "
+                            "schema_migrations table; not a lightpath store",
+                            db.path(), *others)});
+  }
+  if (*current > latest_schema_version())
+    return unexpected(
+        Error{"STORE_SCHEMA_TOO_NEW",
+              fmt::format("store '{}': schema version {} is newer than this lightpathd knows ({}); "
+                          "run a lightpathd at least as new as the one that wrote it",
+                          db.path(), *current, latest_schema_version())});
+
+  for (const Migration& m : kMigrations) {
+    if (m.version <= *current) continue;
+    auto tx = Transaction::begin(db, Transaction::Kind::kWrite);
+    if (!tx) return unexpected(std::move(tx).error());
+    // Another process may have migrated while we waited for the write lock.
+    auto again = current_schema_version(db);
+    if (!again) return again;
+    if (*again >= m.version) continue;
+    if (auto r = db.exec(m.sql); !r) {
+      Error e = std::move(r).error();
+      e.message = fmt::format("migration {} ({}): {}", m.version, m.description, e.message);
+      return unexpected(std::move(e));
+    }
+    auto st = db.prepare("INSERT INTO schema_migrations (version, applied_at_ns) VALUES (?, ?)");
+    if (!st) return unexpected(std::move(st).error());
+    st->bind_all(m.version, now_ns);
+    if (auto r = st->run(); !r) return unexpected(std::move(r).error());
+    if (auto r = tx->commit(); !r) return unexpected(std::move(r).error());
+  }
+  return current_schema_version(db);
+}
+
+}  // namespace lightpath::store

@@ -1,0 +1,103 @@
+#pragma once
+// lightpathd's desired state on disk (docs/store.md): requests and their
+// answers, circuits with their cross-connects and wavelengths, leases, and
+// the event log the watch stream replays. One SQLite file in WAL mode.
+//
+// A WriteBatch is one group commit: the writes of every request that shares
+// it land in one transaction, all or none. The controller acknowledges a
+// request only after commit() returns true; with durable = true that means
+// the WAL is on stable storage, so neither kill -9 nor power loss loses it.
+//
+// Thread-safe: every call takes the store's mutex, so calls serialize.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/core/records.h"
+#include "lightpath/result.h"
+
+namespace lightpath::store {
+
+class Database;
+
+struct StoreOptions {
+  // true: synchronous=FULL, every commit fsyncs the WAL (survives power loss).
+  // false: synchronous=NORMAL, survives a process crash but may lose the last
+  // commits on power loss; for tests and simulations only.
+  bool durable = true;
+  int busy_timeout_ms = 5000;  // waiting for another connection's write lock
+};
+
+struct WriteBatch {
+  // Inserted; a request_id already stored (or twice in the batch) fails the batch.
+  std::vector<core::RequestRecord> requests;
+  // Upserted by circuit id, with their hops and wavelengths replaced.
+  std::vector<core::CircuitRecord> circuits;
+  // Appended; sequences must be strictly increasing, above every stored one.
+  std::vector<core::CircuitEvent> events;
+
+  bool empty() const { return requests.empty() && circuits.empty() && events.empty(); }
+  std::size_t size() const { return requests.size() + circuits.size() + events.size(); }
+  // Joins another caller's writes into this group commit (theirs go after ours).
+  void append(WriteBatch&& other);
+};
+
+// Everything needed to resume after a restart.
+struct Snapshot {
+  std::vector<core::RequestRecord> requests;  // in request_id order
+  std::vector<core::CircuitRecord> circuits;  // every circuit not RELEASED, by id
+  std::uint64_t last_event_sequence = 0;      // survives trim_events
+  std::uint32_t next_circuit_id = 1;          // max id ever stored + 1 (released included)
+};
+
+class SqliteStore {
+ public:
+  // Creates the file or migrates it to the latest schema; WAL, foreign keys,
+  // busy timeout. Errors name the path: STORE_OPEN_FAILED, STORE_NOT_A_DATABASE,
+  // STORE_NOT_A_LIGHTPATH_STORE, STORE_SCHEMA_TOO_NEW, STORE_CORRUPT, STORE_IO.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path,
+                                                   StoreOptions options = {});
+  ~SqliteStore();
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // One transaction (BEGIN IMMEDIATE ... COMMIT). On any error it rolls back
+  // and returns the error naming the offending item; the store is unchanged.
+  // Writes in order requests, circuits, request-circuit links, events, so a
+  // request or event may refer to a circuit of the same batch.
+  Result<bool> commit(const WriteBatch& batch);
+
+  Result<Snapshot> load() const;
+  // Up to `limit` events with sequence > `sequence`, oldest first.
+  Result<std::vector<core::CircuitEvent>> events_after(std::uint64_t sequence,
+                                                       std::size_t limit) const;
+  Result<std::optional<core::RequestRecord>> find_request(const std::string& request_id) const;
+  // Every circuit ever stored with this id, RELEASED included.
+  Result<std::optional<core::CircuitRecord>> find_circuit(CircuitId id) const;
+  // The oldest event still stored (0 if none): a watcher asking for events
+  // after an older sequence has missed some and must resynchronize.
+  Result<std::uint64_t> first_event_sequence() const;
+  // Drops all but the newest `keep` events; returns how many were dropped.
+  Result<std::size_t> trim_events(std::size_t keep);
+  // PRAGMA integrity_check; the error lists what SQLite found.
+  Result<bool> integrity_check() const;
+
+  int schema_version() const { return schema_version_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  SqliteStore(std::string path, std::unique_ptr<Database> db, int version);
+  Result<bool> write_batch(const WriteBatch& batch);
+  Result<std::vector<CircuitId>> load_links(const std::string& request_id, const char* role) const;
+
+  std::string path_;
+  std::unique_ptr<Database> db_;
+  int schema_version_ = 0;
+  mutable std::mutex mu_;
+};
+
+}  // namespace lightpath::store

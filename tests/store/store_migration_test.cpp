@@ -1,0 +1,118 @@
+// Schema migrations: a store written at version 1 (before the event counter
+// and events.state existed) is upgraded in place with its data; a store from
+// a newer lightpathd is refused.
+
+#include "controller/store/record_json.h"
+#include "controller/store/schema.h"
+#include "controller/store/sqlite_db.h"
+#include "store/store_test_util.h"
+
+namespace lightpath::testing {
+namespace {
+
+// Creates `path` exactly as version 1 of the schema left it, with one circuit
+// and two events written by hand.
+void write_version_1(const std::string& path) {
+  auto db = store::Database::open(path, true);
+  REQUIRE(db);
+  store::Database& d = **db;
+  REQUIRE(store::migrations()[0].version == 1);
+  REQUIRE(d.exec(store::migrations()[0].sql));
+  REQUIRE(d.exec("INSERT INTO schema_migrations VALUES (1, 0)"));
+  REQUIRE(d.exec(
+      "INSERT INTO circuits VALUES (5, 'r1', 'j', 't', 0, 'ACTIVE', '', 1, 2, 100, NULL, 0.5, "
+      "NULL, 10, 20)"));
+  auto c = circuit_record(5, "r1");
+  c.circuit.hops.clear();
+  c.circuit.wavelengths.clear();
+  for (int seq : {3, 8}) {
+    c.state = seq == 3 ? core::CircuitState::kProgramming : core::CircuitState::kActive;
+    auto st = d.prepare("INSERT INTO events VALUES (?, ?, 5, 'PENDING', ?)");
+    REQUIRE(st);
+    st->bind_all(seq, std::int64_t{seq * 100}, store::circuit_record_to_json(c).dump());
+    REQUIRE(st->run());
+  }
+}
+
+TEST_CASE("opening a version 1 store migrates it to the latest, keeping its data") {
+  TempDir dir;
+  const auto path = dir.file("v1.db");
+  write_version_1(path);
+  {
+    auto db = store::Database::open(path, false);
+    REQUIRE(db);
+    CHECK(*store::current_schema_version(**db) == 1);
+    CHECK(*(*db)->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'counters'") == 0);
+  }
+
+  auto s = open_store(path);
+  CHECK(s->schema_version() == store::latest_schema_version());
+  CHECK(s->schema_version() == 2);
+  auto snap = s->load();
+  REQUIRE(snap);
+  REQUIRE(snap->circuits.size() == 1);
+  CHECK(snap->circuits[0].circuit.id == CircuitId(5));
+  CHECK(snap->last_event_sequence == 8);  // the new counter starts at the log's end
+  CHECK(snap->next_circuit_id == 6);
+  auto events = s->events_after(0, 10);
+  REQUIRE(events);
+  REQUIRE(events->size() == 2);
+  CHECK(events->back().circuit.state == core::CircuitState::kActive);
+
+  // The new sequence rule holds over the migrated log.
+  store::WriteBatch stale;
+  stale.events = {event(8, snap->circuits[0])};
+  CHECK(s->commit(stale).error().code == "STORE_EVENT_SEQUENCE");
+  store::WriteBatch next;
+  next.events = {event(9, snap->circuits[0])};
+  require_ok(s->commit(next));
+  s.reset();
+
+  auto db = store::Database::open(path, false);
+  REQUIRE(db);
+  store::Database& d = **db;
+  // The new column was filled from the snapshots written before it existed.
+  CHECK(d.query_text("SELECT group_concat(state, ',') FROM (SELECT state FROM events "
+                     "ORDER BY sequence)")
+            ->value_or("") == "PROGRAMMING,ACTIVE,ACTIVE");
+  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 2);
+  CHECK(*d.query_int("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_circuit'") == 1);
+}
+
+TEST_CASE("reopening a current store applies nothing twice") {
+  TempDir dir;
+  const auto path = dir.file("state.db");
+  open_store(path).reset();
+  open_store(path).reset();
+  auto db = store::Database::open(path, false);
+  REQUIRE(db);
+  CHECK(*(*db)->query_int("SELECT count(*) FROM schema_migrations") ==
+        store::latest_schema_version());
+}
+
+TEST_CASE("a store from a newer lightpathd is refused and left alone") {
+  TempDir dir;
+  const auto path = dir.file("future.db");
+  open_store(path).reset();
+  {
+    auto db = store::Database::open(path, false);
+    REQUIRE(db);
+    REQUIRE((*db)->exec("INSERT INTO schema_migrations VALUES (99, 0)"));
+  }
+  auto r = store::SqliteStore::open(path);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == "STORE_SCHEMA_TOO_NEW");
+  CHECK(r.error().message.find(path) != std::string::npos);
+  CHECK(r.error().message.find("99") != std::string::npos);
+  auto db = store::Database::open(path, false);
+  REQUIRE(db);
+  CHECK(*store::current_schema_version(**db) == 99);
+}
+
+TEST_CASE("migrations are numbered 1, 2, ... without gaps") {
+  int expected = 1;
+  for (const auto& m : store::migrations()) CHECK(m.version == expected++);
+}
+
+}  // namespace
+}  // namespace lightpath::testing
