@@ -1,5 +1,6 @@
 #include "controller/rest/rest_routes.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -58,6 +59,11 @@ bool allows(Route route, http::verb verb) {
 std::string_view allow_header(Route route) {
   return route == Route::kCircuit ? "GET, DELETE" : "GET";
 }
+
+constexpr std::array kAllStates{core::CircuitState::kPending,   core::CircuitState::kProgramming,
+                                core::CircuitState::kActive,    core::CircuitState::kReleasing,
+                                core::CircuitState::kReleased,  core::CircuitState::kFailed,
+                                core::CircuitState::kPreempted, core::CircuitState::kRestoring};
 
 std::string method_label(http::verb verb) {
   return verb == http::verb::unknown ? "OTHER" : std::string(http::to_string(verb));
@@ -192,8 +198,7 @@ std::string render_metrics(const Metrics& metrics, const core::Controller& c) {
     const auto by_state = c.circuits_by_state();
     // Every state is written, zeros too, so a series does not vanish from
     // dashboards and alerts when its count drops to zero.
-    for (int s = 1; s <= 8; ++s) {
-      const auto state = static_cast<core::CircuitState>(s);
+    for (const auto state : kAllStates) {
       const auto it = by_state.find(state);
       out.sample("lightpath_circuits", {{"state", std::string(core::to_string(state))}},
                  static_cast<std::uint64_t>(it == by_state.end() ? 0 : it->second));

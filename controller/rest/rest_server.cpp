@@ -105,12 +105,12 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::eof)
       return close();
     if (ec) {
-      label_ = "malformed";
+      // Not parsed (malformed or over a limit): no route to label it by.
+      label_ = "unparsed";
       return write(error_response(read_error(ec, server_->options), 11), /*keep_alive=*/false);
     }
     const Request request = parser_->release();
     const bool keep_alive = request.keep_alive();
-    label_.clear();
     // `respond` may run inside handle() or later (a DELETE waits for the
     // controller); either way the label is in place before the write ends.
     label_ = server_->router.handle(request, [self = shared_from_this(), keep_alive](Response r) {
@@ -141,11 +141,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (keep_alive) return read();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    // One deadline for the whole drain, so a client trickling bytes cannot
+    // hold the socket past it.
+    stream_.expires_after(kDrainTime);
     drain();
   }
 
   void drain() {
-    stream_.expires_after(kDrainTime);
     stream_.async_read_some(asio::buffer(scratch_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
                               if (ec || self->server_->stopped) return self->close();

@@ -228,6 +228,13 @@ TEST_CASE("metrics: request counts, latencies and controller state, valid for pr
                           {{"protocol", "rest"}, {"method", "GET /metrics"}, {"code", "200"}}) ==
         1);
 
+  // A request refused before routing is counted too, under one label.
+  Client bad(s.port());
+  CHECK(bad.raw("NOT HTTP\r\n\r\n").result_int() == 400);
+  CHECK(bad.closed_by_server());  // the server closes after counting
+  CHECK(s.metrics().value(Metrics::kRequests,
+                          {{"protocol", "rest"}, {"method", "unparsed"}, {"code", "400"}}) == 1);
+
   if (std::system("command -v promtool >/dev/null 2>&1") != 0) {
     MESSAGE("promtool not installed; the page was not checked by Prometheus' linter");
     return;

@@ -1,0 +1,41 @@
+// docs/openapi.yaml describes exactly the routes the router serves, with the
+// methods it allows, so the document cannot drift from the code unnoticed.
+#include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace lightpath::rest {
+
+TEST_CASE("the OpenAPI document lists every route and method the router serves") {
+  const YAML::Node doc = YAML::LoadFile(LIGHTPATH_SOURCE_DIR "/docs/openapi.yaml");
+  CHECK(doc["openapi"].as<std::string>().rfind("3.0", 0) == 0);
+  // The router's table (rest_routes.cpp, match() and allows()).
+  const std::map<std::string, std::set<std::string>> served{
+      {"/healthz", {"get"}},     {"/metrics", {"get"}},
+      {"/v1/circuits", {"get"}}, {"/v1/circuits/{id}", {"get", "delete"}},
+      {"/v1/switches", {"get"}}, {"/v1/switches/{name}/ports", {"get"}},
+      {"/v1/alarms", {"get"}},
+  };
+  std::map<std::string, std::set<std::string>> documented;
+  for (const auto& path : doc["paths"]) {
+    auto& methods = documented[path.first.as<std::string>()];
+    for (const auto& item : path.second) {
+      const auto key = item.first.as<std::string>();
+      if (key != "parameters" && key != "summary" && key != "description") methods.insert(key);
+    }
+  }
+  CHECK(documented == served);
+  for (const auto* code : {"INVALID_ARGUMENT", "MALFORMED_REQUEST", "NOT_FOUND",
+                           "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "HEADERS_TOO_LARGE"}) {
+    bool listed = false;
+    for (const auto& c :
+         doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"])
+      listed |= c.as<std::string>() == code;
+    CHECK_MESSAGE(listed, code);
+  }
+}
+
+}  // namespace lightpath::rest
