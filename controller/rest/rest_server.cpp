@@ -90,6 +90,13 @@ class Session : public std::enable_shared_from_this<Session> {
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
+  // Answers without reading a request, then closes.
+  void refuse(const HttpError& e) {
+    started_ = std::chrono::steady_clock::now();
+    label_ = "unparsed";
+    write(error_response(e, 11), /*keep_alive=*/false);
+  }
+
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -174,8 +181,17 @@ void ServerState::accept() {
     if (!ec) {
       const std::uint64_t id = self->next_session++;
       auto session = std::make_shared<Session>(self, std::move(socket), id);
+      const bool over = self->sessions.size() >= self->options.max_connections;
       self->sessions.emplace(id, session);
-      session->read();
+      if (over) {
+        session->refuse({http::status::service_unavailable,
+                         "UNAVAILABLE",
+                         "too many open connections (limit " +
+                             std::to_string(self->options.max_connections) + ")",
+                         {}});
+      } else {
+        session->read();
+      }
     }
     // Other accept errors (out of file descriptors) concern one connection;
     // keep listening.

@@ -33,6 +33,9 @@ struct RestOptions {
   // A connection silent this long (mid-request or between keep-alive
   // requests) is closed, so idle or stalled clients cannot pin sockets.
   Duration idle_timeout = Duration::s(60);
+  // Open connections past this are answered 503 and closed, so a client
+  // opening sockets in a loop cannot exhaust the daemon's file descriptors.
+  std::size_t max_connections = 512;
 };
 
 class RestServer {

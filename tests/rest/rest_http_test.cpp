@@ -247,6 +247,28 @@ TEST_CASE("metrics: request counts, latencies and controller state, valid for pr
   CHECK(rc == 0);
 }
 
+TEST_CASE("connections past the limit are answered 503 and closed") {
+  RestOptions options;
+  options.max_connections = 1;
+  Stack s(options);
+  {
+    Client first(s.port());
+    CHECK(first.get("/healthz").result_int() == 200);
+    Client second(s.port());
+    check_error(second.read(), 503, "UNAVAILABLE");
+    CHECK(second.closed_by_server());
+    CHECK(first.get("/healthz").result_int() == 200);
+  }
+  // Once the first hangs up its slot frees; the server learns of it shortly.
+  int status = 0;
+  for (int i = 0; i < 500 && status != 200; ++i) {
+    Client again(s.port());
+    status = again.get("/healthz").result_int();
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(status == 200);
+}
+
 TEST_CASE("stop closes the listener and open connections") {
   Stack s;
   Client c(s.port());
