@@ -2,9 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "controller/cli/circuit_commands.h"
 #include "controller/cli/engineer_command.h"
+#include "controller/cli/fabric_commands.h"
+#include "controller/cli/request_command.h"
 #include "controller/cli/solve_command.h"
 #include "controller/cli/topo_commands.h"
+#include "controller/cli/watch_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"lightpathctl - operate a lightpath optical circuit fabric"};
@@ -13,6 +17,10 @@ int main(int argc, char** argv) {
   lightpath::cli::add_topo_commands(app, exit_code);
   lightpath::cli::add_solve_command(app, exit_code);
   lightpath::cli::add_engineer_command(app, exit_code);
+  lightpath::cli::add_circuit_commands(app, exit_code);
+  lightpath::cli::add_fabric_commands(app, exit_code);
+  lightpath::cli::add_request_command(app, exit_code);
+  lightpath::cli::add_watch_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -1,0 +1,98 @@
+#include "controller/cli/daemon_client.h"
+
+#include <fmt/format.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <iostream>
+
+namespace lightpath::cli {
+
+void add_daemon_options(CLI::App& cmd, DaemonOptions& options) {
+  cmd.add_option("--server", options.server, "lightpathd gRPC address (host:port)")
+      ->envname("LIGHTPATH_SERVER")
+      ->capture_default_str();
+  cmd.add_option("--timeout", options.timeout_seconds, "Deadline of each call, in seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd.add_flag("--json", options.json, "Print JSON for scripts");
+}
+
+DaemonClient::DaemonClient(const DaemonOptions& options) : options_(options) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(256 << 20);  // a list of every circuit of a large fabric
+  channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+  circuits_ = v1::CircuitService::NewStub(channel_);
+  fabric_ = v1::FabricService::NewStub(channel_);
+}
+
+DaemonClient::Clock::time_point DaemonClient::deadline() const {
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                            std::chrono::duration<double>(options_.timeout_seconds));
+}
+
+int DaemonClient::fail(const grpc::Status& status, std::string_view what) const {
+  std::string message = status.error_message();
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE)
+    message = fmt::format("cannot reach lightpathd at {}: {}", options_.server, message);
+  else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+    message = fmt::format("no answer from lightpathd at {} within {}s (--timeout)", options_.server,
+                          options_.timeout_seconds);
+  if (!what.empty()) message = fmt::format("{}: {}", what, message);
+  std::cerr << fmt::format("lightpathctl: {}: {}\n", status_code_name(status.error_code()),
+                           message);
+  return kExitRpcError;
+}
+
+std::string status_code_name(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return fmt::format("CODE_{}", static_cast<int>(code));
+  }
+}
+
+std::string to_json(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  options.add_whitespace = false;
+  std::string out;
+  // Printing a well-formed message cannot fail.
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+}  // namespace lightpath::cli

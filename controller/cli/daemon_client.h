@@ -1,0 +1,77 @@
+#pragma once
+// The connection of lightpathctl's online verbs to a running lightpathd:
+// the shared flags (--server, --timeout, --json), the channel and stubs, a
+// deadline on every call, and how errors are reported.
+
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "lightpath/v1/lightpath.grpc.pb.h"
+
+namespace lightpath::cli {
+
+// Exit codes of the online verbs.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRejected = 1;  // the daemon answered "no" (request rejected)
+inline constexpr int kExitRpcError = 2;  // a call failed: unreachable, NOT_FOUND, ...
+inline constexpr int kExitTimeout = 3;   // waited for something that did not happen
+
+struct DaemonOptions {
+  std::string server = "127.0.0.1:50051";
+  double timeout_seconds = 10;
+  bool json = false;
+};
+
+// Adds --server (default from env LIGHTPATH_SERVER), --timeout and --json.
+void add_daemon_options(CLI::App& cmd, DaemonOptions& options);
+
+class DaemonClient {
+ public:
+  using Clock = std::chrono::system_clock;
+
+  explicit DaemonClient(const DaemonOptions& options);
+
+  const DaemonOptions& options() const { return options_; }
+  v1::CircuitService::Stub& circuits() { return *circuits_; }
+  v1::FabricService::Stub& fabric() { return *fabric_; }
+
+  // Whether the channel has a live connection to the server (after a call).
+  bool connected() const { return channel_->GetState(false) == GRPC_CHANNEL_READY; }
+
+  // Now plus --timeout: the deadline of a single call.
+  Clock::time_point deadline() const;
+
+  // One unary call with the --timeout deadline, e.g.
+  //   client.call(&v1::FabricService::Stub::ListSwitches, client.fabric(), req, &resp)
+  template <typename Stub, typename Req, typename Resp>
+  grpc::Status call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                    Stub& stub, const Req& request, Resp* response) const {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(deadline());
+    return (stub.*method)(&ctx, request, response);
+  }
+
+  // Prints `lightpathctl: <CODE>: [<what>: ]<message>` to stderr (naming the
+  // server when it could not be reached) and returns kExitRpcError.
+  int fail(const grpc::Status& status, std::string_view what = {}) const;
+
+ private:
+  DaemonOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::CircuitService::Stub> circuits_;
+  std::unique_ptr<v1::FabricService::Stub> fabric_;
+};
+
+// "NOT_FOUND", "UNAVAILABLE", ...
+std::string status_code_name(grpc::StatusCode code);
+
+// A message as one line of JSON: proto field names, every field printed
+// (zero values and empty lists too), enums by name, 64-bit integers as
+// strings (the proto3 JSON mapping).
+std::string to_json(const google::protobuf::Message& message);
+
+}  // namespace lightpath::cli

@@ -1,0 +1,124 @@
+#include "controller/cli/fabric_commands.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "controller/cli/circuit_format.h"
+#include "controller/cli/daemon_client.h"
+
+namespace lightpath::cli {
+namespace {
+
+using FabricStub = v1::FabricService::Stub;
+
+struct FabricOptions {
+  DaemonOptions daemon;
+  std::string switch_name;
+  bool all_alarms = false;
+};
+
+int run_switches(const FabricOptions& o) {
+  DaemonClient client(o.daemon);
+  v1::ListSwitchesResponse resp;
+  if (auto s =
+          client.call(&FabricStub::ListSwitches, client.fabric(), v1::ListSwitchesRequest{}, &resp);
+      !s.ok())
+    return client.fail(s);
+  if (o.daemon.json) {
+    std::cout << to_json(resp) << "\n";
+    return kExitOk;
+  }
+  Table t({"NAME", "KIND", "PORTS", "IN-USE", "RECONFIGS", "UP"});
+  for (const auto& sw : resp.switches())
+    t.add_row({sw.name(), sw.kind(), std::to_string(sw.port_count()),
+               std::to_string(sw.ports_in_use()), std::to_string(sw.reconfigurations()),
+               sw.up() ? "yes" : "NO"});
+  t.print(std::cout);
+  return kExitOk;
+}
+
+int run_ports(const FabricOptions& o) {
+  DaemonClient client(o.daemon);
+  v1::ListPortsRequest req;
+  req.set_switch_name(o.switch_name);
+  v1::ListPortsResponse resp;
+  if (auto s = client.call(&FabricStub::ListPorts, client.fabric(), req, &resp); !s.ok())
+    return client.fail(s);
+  if (o.daemon.json) {
+    std::cout << to_json(resp) << "\n";
+    return kExitOk;
+  }
+  Table t({"PORT", "CABLED-TO", "PEER", "CIRCUIT", "STATUS", "IN-DBM", "OUT-DBM", "OSNR", "BER"});
+  for (const auto& p : resp.ports()) {
+    std::vector<std::string> row{
+        std::to_string(p.index()), p.cabled_to().empty() ? "-" : p.cabled_to(),
+        p.peer() < 0 ? "-" : std::to_string(p.peer()),
+        p.circuit_id() == 0 ? "-" : std::to_string(p.circuit_id()), p.status()};
+    if (p.has_telemetry()) {
+      const auto& tm = p.telemetry();
+      row.push_back(fmt::format("{:.2f}", tm.input_power_dbm()));
+      row.push_back(fmt::format("{:.2f}", tm.output_power_dbm()));
+      row.push_back(fmt::format("{:.1f}", tm.osnr_db()));
+      row.push_back(fmt::format("{:.1e}", tm.ber()));
+    } else {
+      row.insert(row.end(), {"-", "-", "-", "-"});
+    }
+    t.add_row(std::move(row));
+  }
+  t.print(std::cout);
+  return kExitOk;
+}
+
+int run_alarms(const FabricOptions& o) {
+  DaemonClient client(o.daemon);
+  v1::ListAlarmsRequest req;
+  req.set_include_cleared(o.all_alarms);
+  v1::ListAlarmsResponse resp;
+  if (auto s = client.call(&FabricStub::ListAlarms, client.fabric(), req, &resp); !s.ok())
+    return client.fail(s);
+  if (o.daemon.json) {
+    std::cout << to_json(resp) << "\n";
+    return kExitOk;
+  }
+  if (resp.alarms().empty()) {
+    std::cout << (o.all_alarms ? "no alarms\n" : "no active alarms\n");
+    return kExitOk;
+  }
+  Table t({"TIME", "SWITCH", "PORT", "KIND", "ACTIVE", "MESSAGE"});
+  for (const auto& a : resp.alarms())
+    t.add_row({time_text(a.at_unix_ms()), a.switch_name(),
+               a.port() < 0 ? "-" : std::to_string(a.port()), a.kind(),
+               a.active() ? "yes" : "cleared", a.message()});
+  t.print(std::cout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_fabric_commands(CLI::App& app, int& exit_code) {
+  // Each verb has its own options: CLI11 fills an option from the environment
+  // (LIGHTPATH_SERVER) even in verbs not run, so verbs must not share them.
+  auto o = std::make_shared<FabricOptions>();
+
+  auto* switches = app.add_subcommand("switches", "Optical switches of a running lightpathd");
+  switches->require_subcommand(1);
+  auto* list = switches->add_subcommand("list", "List the switches, their use and health");
+  add_daemon_options(*list, o->daemon);
+  list->callback([o, &exit_code] { exit_code = run_switches(*o); });
+
+  o = std::make_shared<FabricOptions>();
+  auto* ports = app.add_subcommand("ports", "Ports of one switch: cabling, cross-connects, light");
+  add_daemon_options(*ports, o->daemon);
+  ports->add_option("switch", o->switch_name, "Switch name")->required();
+  ports->callback([o, &exit_code] { exit_code = run_ports(*o); });
+
+  o = std::make_shared<FabricOptions>();
+  auto* alarms = app.add_subcommand("alarms", "Active switch alarms");
+  add_daemon_options(*alarms, o->daemon);
+  alarms->add_flag("--all", o->all_alarms, "Include cleared alarms");
+  alarms->callback([o, &exit_code] { exit_code = run_alarms(*o); });
+}
+
+}  // namespace lightpath::cli

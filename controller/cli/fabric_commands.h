@@ -1,0 +1,11 @@
+#pragma once
+// `lightpathctl switches list`, `ports SWITCH`, `alarms`: the optical fabric
+// as a running lightpathd sees it.
+
+#include <CLI/CLI.hpp>
+
+namespace lightpath::cli {
+
+void add_fabric_commands(CLI::App& app, int& exit_code);
+
+}  // namespace lightpath::cli

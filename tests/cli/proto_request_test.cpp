@@ -1,0 +1,86 @@
+#include "controller/cli/proto_request.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "controller/grpc/convert.h"
+#include "controller/requests/request_file.h"
+
+using namespace lightpath;
+
+namespace {
+
+// Every field the request file can express survives domain -> proto -> domain.
+void check_round_trip(const solver::CircuitRequest& in) {
+  v1::CircuitRequest wire;
+  cli::to_proto(in, &wire);
+  auto back = grpc_api::from_proto(wire);
+  REQUIRE_MESSAGE(back.has_value(), in.request_id);
+  const auto& out = *back;
+  CHECK(out.request_id == in.request_id);
+  CHECK(out.job_id == in.job_id);
+  CHECK(out.tenant == in.tenant);
+  CHECK(out.application == in.application);
+  CHECK(out.priority == in.priority);
+  CHECK(out.duration_seconds == in.duration_seconds);
+  CHECK(out.bandwidth_per_flow == in.bandwidth_per_flow);
+  CHECK(out.flow_type == in.flow_type);
+  CHECK(out.pattern == in.pattern);
+  CHECK(out.sources == in.sources);
+  CHECK(out.destinations == in.destinations);
+  CHECK(out.pairs == in.pairs);
+  CHECK(out.latency_max == in.latency_max);
+  CHECK(out.min_margin == in.min_margin);
+  CHECK(out.atomic == in.atomic);
+}
+
+}  // namespace
+
+TEST_CASE("proto_request: the shipped request files round-trip through the API form") {
+  for (const char* name : {"tiny", "tpuv4-pod", "jupiter-spinefree", "two-stage-wss"}) {
+    CAPTURE(name);
+    auto reqs = requests::load_requests(std::string(LIGHTPATH_SOURCE_DIR) + "/examples/requests/" +
+                                        name + ".yaml");
+    REQUIRE(reqs.has_value());
+    REQUIRE_FALSE(reqs->empty());
+    for (const auto& r : *reqs) check_round_trip(r);
+  }
+}
+
+TEST_CASE("proto_request: explicit pairs, non-atomic, and unset requirements") {
+  auto reqs = requests::parse_requests(R"(
+requests:
+  - request_id: r1
+    bandwidth_per_flow_gbps: 100
+    pattern: explicit
+    atomic: false
+    sources: [{rack: a, port_group: g}, {rack: b, port_group: g}]
+    destinations: [{rack: c, port_group: g}]
+    pairs: [[0, 0], [1, 0]]
+  - request_id: r2
+    bandwidth_per_flow_gbps: 50
+    pattern: all_to_all
+    flow_type: circuit_preferred
+    sources: [{rack: a, port_group: g}, {rack: b, port_group: g}]
+    requirements: {latency_max_us: 2.5}
+)",
+                                       "inline.yaml");
+  REQUIRE(reqs.has_value());
+  REQUIRE(reqs->size() == 2);
+  for (const auto& r : *reqs) check_round_trip(r);
+
+  v1::CircuitRequest wire;
+  cli::to_proto((*reqs)[0], &wire);
+  CHECK(wire.pattern() == v1::EXPLICIT);
+  CHECK(wire.has_atomic());
+  CHECK_FALSE(wire.atomic());
+  CHECK_FALSE(wire.has_requirements());
+  CHECK(wire.pairs_size() == 2);
+
+  v1::CircuitRequest second;
+  cli::to_proto((*reqs)[1], &second);
+  CHECK(second.flow_type() == v1::CIRCUIT_PREFERRED);
+  CHECK(second.requirements().latency_max_us() == doctest::Approx(2.5));
+  CHECK(second.requirements().min_margin_db() == 0);
+}
