@@ -28,9 +28,8 @@ struct Controller::Impl {
        store::SqliteStore& s, ControllerOptions o)
       : fabric(f), ex(e), store(s), opt(o), solver(f, o.solver), alloc(f),
         programmer(e, drivers, o.device_retry,
-                   [this](SwitchId sw, const std::vector<southbound::PortFailure>& failures) {
-                     on_switch_change(sw, failures);
-                   }),
+                   [this](SwitchId sw, const std::vector<southbound::PortFailure>& failures,
+                          bool reread) { on_switch_change(sw, failures, reread); }),
         drivers(std::move(drivers)) {}
 
   const Fabric& fabric;
@@ -44,14 +43,15 @@ struct Controller::Impl {
   std::vector<southbound::SubscriptionId> subscriptions;
 
   std::map<CircuitId, CircuitRecord> circuits;  // every circuit not yet RELEASED
+  std::set<CircuitId> moving;  // PROGRAMMING, RESTORING or RELEASING: waiting on switches
   std::unordered_map<std::string, RequestRecord> requests;
   std::unordered_map<std::string, TimerId> lease_timers;  // by request id
-  std::map<SwitchId, std::map<southbound::CrossConnect, int>> wanted;  // refcounted desired xcs
 
   store::WriteBatch pending;
   std::vector<std::function<void(bool)>> after_commit;
   std::vector<CircuitEvent> unpublished;
   bool flush_posted = false;
+  TimerId lazy_flush;
 
   std::uint64_t last_sequence = 0;
   std::deque<CircuitEvent> recent;
@@ -68,19 +68,32 @@ struct Controller::Impl {
 
   // --- group commit ------------------------------------------------------
 
+  // Writes someone waits for (an answer to a client) are committed as soon
+  // as the thread is free, together with everything queued by then. Other
+  // writes (lifecycle steps after the answer) wait a little to share a later
+  // commit: losing them in a crash is harmless, as a restart reprograms from
+  // the stored desired state.
   void schedule_flush() {
+    if (flush_posted || lazy_flush.valid()) return;
+    lazy_flush = ex.schedule_after(opt.lazy_commit_delay, [this] {
+      lazy_flush = TimerId{};
+      flush();
+    });
+  }
+
+  void when_committed(std::function<void(bool)> fn) {
+    after_commit.push_back(std::move(fn));
     if (flush_posted) return;
     flush_posted = true;
     ex.post([this] { flush(); });
   }
 
-  void when_committed(std::function<void(bool)> fn) {
-    after_commit.push_back(std::move(fn));
-    schedule_flush();
-  }
-
   void flush() {
     flush_posted = false;
+    if (lazy_flush.valid()) {
+      ex.cancel(lazy_flush);
+      lazy_flush = TimerId{};
+    }
     auto callbacks = std::move(after_commit);
     after_commit.clear();
     auto events = std::move(unpublished);
@@ -112,6 +125,11 @@ struct Controller::Impl {
     c.state = next;
     c.reason = std::move(reason);
     c.updated = ex.now();
+    if (next == CircuitState::kProgramming || next == CircuitState::kRestoring ||
+        next == CircuitState::kReleasing)
+      moving.insert(c.circuit.id);
+    else
+      moving.erase(c.circuit.id);
     CircuitEvent e{++last_sequence, c.updated, prev, c};
     pending.circuits.push_back(c);
     pending.events.push_back(e);
@@ -129,19 +147,9 @@ struct Controller::Impl {
   void want(const solver::Circuit& c, int delta) {
     for (const auto& h : c.hops) {
       if (fabric.optical_switch(h.optical_switch).kind != SwitchKind::kMems) continue;
-      auto& refs = wanted[h.optical_switch];
       const auto xc = southbound::CrossConnect::between(h.in_port, h.out_port);
-      if ((refs[xc] += delta) <= 0) refs.erase(xc);
-    }
-  }
-
-  void push_desired(const solver::Circuit& c) {
-    std::set<SwitchId> touched;
-    for (const auto& h : c.hops) touched.insert(h.optical_switch);
-    for (auto sw : touched) {
-      SwitchProgrammer::XcSet set;
-      for (const auto& [xc, n] : wanted[sw]) set.insert(xc);
-      programmer.set_desired(sw, std::move(set));
+      if (delta > 0) programmer.want(h.optical_switch, xc);
+      else programmer.unwant(h.optical_switch, xc);
     }
   }
 
@@ -150,7 +158,6 @@ struct Controller::Impl {
     if (it == circuits.end() || it->second.state != CircuitState::kPending) return;
     record(it->second, CircuitState::kProgramming, "");
     want(it->second.circuit, +1);
-    push_desired(it->second.circuit);
     check_progress();
   }
 
@@ -160,10 +167,7 @@ struct Controller::Impl {
                             c.state == CircuitState::kRestoring;
     alloc.remove(c.circuit.id);
     record(c, next, std::move(reason));
-    if (was_wanted) {
-      want(c.circuit, -1);
-      push_desired(c.circuit);
-    }
+    if (was_wanted) want(c.circuit, -1);
   }
 
   bool hops_in_place(const solver::Circuit& c) const {
@@ -178,16 +182,23 @@ struct Controller::Impl {
   bool hops_gone(const solver::Circuit& c) const {
     for (const auto& h : c.hops) {
       const auto xc = southbound::CrossConnect::between(h.in_port, h.out_port);
-      const auto w = wanted.find(h.optical_switch);
-      const bool still_wanted = w != wanted.end() && w->second.count(xc);
-      if (!still_wanted && programmer.actual(h.optical_switch).count(xc)) return false;
+      if (!programmer.wanted(h.optical_switch, xc) && programmer.actual(h.optical_switch).count(xc))
+        return false;
     }
     return true;
   }
 
-  void check_progress() {
-    std::vector<CircuitId> done_releasing;
-    for (auto& [id, c] : circuits) {
+  // Moves circuits whose switches have caught up. Only circuits in motion are
+  // looked at, unless a switch was re-read, when any ACTIVE one may be hit.
+  void check_progress(bool reread = false) {
+    std::vector<CircuitId> ids(moving.begin(), moving.end());
+    if (reread)
+      for (const auto& [id, c] : circuits)
+        if (c.state == CircuitState::kActive) ids.push_back(id);
+    for (auto id : ids) {
+      auto it = circuits.find(id);
+      if (it == circuits.end()) continue;
+      CircuitRecord& c = it->second;
       if ((c.state == CircuitState::kProgramming || c.state == CircuitState::kRestoring) &&
           hops_in_place(c.circuit)) {
         record(c, CircuitState::kActive, "");
@@ -195,15 +206,17 @@ struct Controller::Impl {
         record(c, CircuitState::kProgramming, "cross-connect missing on the switch; reprogramming");
       } else if (c.state == CircuitState::kReleasing && hops_gone(c.circuit)) {
         record(c, CircuitState::kReleased, c.reason);
-        done_releasing.push_back(id);
+        circuits.erase(it);
       }
     }
-    for (auto id : done_releasing) circuits.erase(id);
   }
 
-  void on_switch_change(SwitchId sw, const std::vector<southbound::PortFailure>& failures) {
+  void on_switch_change(SwitchId sw, const std::vector<southbound::PortFailure>& failures,
+                        bool reread) {
     for (const auto& f : failures) {
-      for (auto& [id, c] : circuits) {
+      const std::vector<CircuitId> ids(moving.begin(), moving.end());
+      for (auto id : ids) {
+        auto& c = circuits.at(id);
         if (c.state != CircuitState::kProgramming && c.state != CircuitState::kRestoring) continue;
         for (const auto& h : c.circuit.hops) {
           if (h.optical_switch != sw || (h.in_port != f.port && h.out_port != f.port)) continue;
@@ -213,7 +226,7 @@ struct Controller::Impl {
         }
       }
     }
-    check_progress();
+    check_progress(reread);
   }
 
   void arm_lease(const std::string& request_id, TimePoint end) {
@@ -273,7 +286,7 @@ struct Controller::Impl {
           fmt::format("the request asks for {} circuits; the limit is {} per request",
                       solver::expand_flows(req).size(), opt.max_circuits_per_request))));
     }
-    const auto decision = solver.solve(alloc, req);
+    const auto decision = solver.solve_in_place(alloc, req);
     const TimePoint now = ex.now();
     RequestRecord rec;
     rec.request = req;
@@ -304,6 +317,7 @@ struct Controller::Impl {
         cr.tenant = req.tenant;
         cr.lease_end = lease_end;
         cr.created = now;
+        cr.updated = now;
         cr.state = CircuitState::kPending;
         rec.circuits.push_back(c.id);
         auto& stored = circuits[c.id] = cr;
@@ -369,8 +383,10 @@ Controller::Controller(const Fabric& fabric, Executor& executor,
 
 Controller::~Controller() {
   for (auto& [id, t] : impl_->lease_timers) impl_->ex.cancel(t);
+  if (impl_->lazy_flush.valid()) impl_->ex.cancel(impl_->lazy_flush);
   std::size_t i = 0;
-  for (const auto& [sw, d] : impl_->drivers) d->unsubscribe(impl_->subscriptions[i++]);
+  for (const auto& [sw, d] : impl_->drivers)
+    if (i < impl_->subscriptions.size()) d->unsubscribe(impl_->subscriptions[i++]);
 }
 
 Result<bool> Controller::start() {
@@ -389,6 +405,9 @@ Result<bool> Controller::start() {
       if (c.lease_end) m.arm_lease(c.circuit.request_id, *c.lease_end);
     }
     m.circuits[c.circuit.id] = c;
+    if (c.state == CircuitState::kProgramming || c.state == CircuitState::kRestoring ||
+        c.state == CircuitState::kReleasing)
+      m.moving.insert(c.circuit.id);
   }
   for (const auto& [sw, d] : m.drivers) {
     const SwitchId id = sw;
@@ -412,11 +431,6 @@ Result<bool> Controller::start() {
         if (a->raised) s.alarm_log.push_back({s.ex.now(), s.fabric.optical_switch(id).name, *a, true});
       }
     }));
-  }
-  for (const auto& [sw, refs] : m.wanted) {
-    SwitchProgrammer::XcSet set;
-    for (const auto& [xc, n] : refs) set.insert(xc);
-    m.programmer.set_desired(sw, std::move(set));
   }
   m.programmer.resync_all();
   // Decided before the restart but never sent: carry on.

@@ -38,6 +38,8 @@ struct ControllerOptions {
   std::size_t max_circuits_per_request = 4096;
   std::size_t events_in_memory = 10'000;  // older events are read back from the store
   Duration device_retry = Duration::s(1);
+  // How long lifecycle writes nobody waits for may wait to share a commit.
+  Duration lazy_commit_delay = Duration::ms(20);
 };
 
 struct RequestAnswer {

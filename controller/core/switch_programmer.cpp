@@ -21,11 +21,43 @@ SwitchProgrammer::~SwitchProgrammer() {
     if (dev.retry.valid()) ex_.cancel(dev.retry);
 }
 
-void SwitchProgrammer::set_desired(SwitchId sw, XcSet desired) {
+void SwitchProgrammer::want(SwitchId sw, CrossConnect xc) {
   auto it = devices_.find(sw);
   if (it == devices_.end()) return;
-  it->second.desired = std::move(desired);
-  pump(sw);
+  xc = xc.normalized();
+  if (it->second.desired[xc]++ == 0) {
+    it->second.dirty.insert(xc);
+    pump_soon(sw);
+  }
+}
+
+void SwitchProgrammer::unwant(SwitchId sw, CrossConnect xc) {
+  auto it = devices_.find(sw);
+  if (it == devices_.end()) return;
+  xc = xc.normalized();
+  auto d = it->second.desired.find(xc);
+  if (d == it->second.desired.end()) return;
+  if (--d->second == 0) {
+    it->second.desired.erase(d);
+    it->second.dirty.insert(xc);
+    pump_soon(sw);
+  }
+}
+
+bool SwitchProgrammer::wanted(SwitchId sw, CrossConnect xc) const {
+  auto it = devices_.find(sw);
+  return it != devices_.end() && it->second.desired.count(xc.normalized()) != 0;
+}
+
+void SwitchProgrammer::pump_soon(SwitchId sw) {
+  auto& dev = devices_.at(sw);
+  if (dev.pump_posted) return;
+  dev.pump_posted = true;
+  ex_.post([this, sw, alive = alive_] {
+    if (!*alive) return;
+    devices_.at(sw).pump_posted = false;
+    pump(sw);
+  });
 }
 
 void SwitchProgrammer::resync_all() {
@@ -44,14 +76,17 @@ void SwitchProgrammer::resync(SwitchId sw) {
         d.busy = false;
         if (!got) {
           d.up = false;
-          on_change_(sw, {});
+          on_change_(sw, {}, false);
           retry_later(sw);
           return;
         }
         d.up = true;
         d.actual = XcSet(got->begin(), got->end());
         d.synced = true;
-        on_change_(sw, {});
+        // Everything may differ after a fresh read.
+        d.dirty = d.actual;
+        for (const auto& [xc, n] : d.desired) d.dirty.insert(xc);
+        on_change_(sw, {}, true);
         pump(sw);
       });
 }
@@ -64,10 +99,13 @@ void SwitchProgrammer::pump(SwitchId sw) {
     return;
   }
   southbound::Batch batch;
-  std::set_difference(dev.actual.begin(), dev.actual.end(), dev.desired.begin(), dev.desired.end(),
-                      std::back_inserter(batch.disconnects));
-  std::set_difference(dev.desired.begin(), dev.desired.end(), dev.actual.begin(), dev.actual.end(),
-                      std::back_inserter(batch.connects));
+  for (const auto& xc : dev.dirty) {
+    const bool want = dev.desired.count(xc) != 0;
+    const bool have = dev.actual.count(xc) != 0;
+    if (have && !want) batch.disconnects.push_back(xc);
+    if (want && !have) batch.connects.push_back(xc);
+  }
+  dev.dirty.clear();
   if (batch.disconnects.empty() && batch.connects.empty()) return;
   dev.busy = true;
   dev.driver->apply(std::move(batch), [this, sw, alive = alive_](Result<southbound::ApplyReport> r) {
@@ -75,12 +113,15 @@ void SwitchProgrammer::pump(SwitchId sw) {
     auto& d = devices_.at(sw);
     d.busy = false;
     if (!r) {
+      // Whatever this batch carried still needs doing.
+      for (const auto& [xc, n] : d.desired) d.dirty.insert(xc);
+      for (const auto& xc : d.actual) d.dirty.insert(xc);
       if (r.error().code == southbound::kInvalidBatch) {
         // Our picture of the device is wrong; read it before trying again.
         resync(sw);
       } else {
         d.up = false;
-        on_change_(sw, {});
+        on_change_(sw, {}, false);
         retry_later(sw);
       }
       return;
@@ -89,7 +130,7 @@ void SwitchProgrammer::pump(SwitchId sw) {
     ++d.reconfigurations;
     for (const auto& x : r->disconnected) d.actual.erase(x.normalized());
     for (const auto& x : r->connected) d.actual.insert(x.normalized());
-    on_change_(sw, r->failures);
+    on_change_(sw, r->failures, false);
     // Failed cross-connects are not retried here: the owner decides whether
     // they are still wanted and updates the desired set.
     if (r->failures.empty()) pump(sw);

@@ -21,14 +21,21 @@ class SwitchProgrammer {
  public:
   using XcSet = std::set<southbound::CrossConnect>;
   // After every apply (or failure) on a switch, so the owner can move
-  // circuits along their lifecycle.
-  using OnChange = std::function<void(SwitchId, const std::vector<southbound::PortFailure>&)>;
+  // circuits along their lifecycle. `reread` is true when the device's
+  // cross-connects were just read afresh (start, reconnect), so anything
+  // believed in place may be gone.
+  using OnChange =
+      std::function<void(SwitchId, const std::vector<southbound::PortFailure>&, bool reread)>;
 
   SwitchProgrammer(Executor& executor, std::map<SwitchId, southbound::Driver*> drivers,
                    Duration retry_delay, OnChange on_change);
   ~SwitchProgrammer();
 
-  void set_desired(SwitchId sw, XcSet desired);
+  // The controller's wishes, counted: a cross-connect shared by several
+  // circuits stays wanted until the last of them lets go.
+  void want(SwitchId sw, southbound::CrossConnect xc);
+  void unwant(SwitchId sw, southbound::CrossConnect xc);
+  bool wanted(SwitchId sw, southbound::CrossConnect xc) const;
   // Forgets what the device was believed to hold and reads it again.
   void resync(SwitchId sw);
   void resync_all();
@@ -43,15 +50,20 @@ class SwitchProgrammer {
  private:
   struct Device {
     southbound::Driver* driver = nullptr;
-    XcSet desired;
+    std::map<southbound::CrossConnect, int> desired;  // with reference counts
     XcSet actual;
+    XcSet dirty;             // where desired and actual may differ
     bool synced = false;     // actual has been read from the device
     bool busy = false;       // a read or an apply is in flight
     bool up = true;
+    bool pump_posted = false;
     TimerId retry;
     std::uint64_t reconfigurations = 0;
   };
   void pump(SwitchId sw);
+  // Sends the next batch of a switch on the next turn of the executor, so
+  // that changes made in one turn travel in one batch.
+  void pump_soon(SwitchId sw);
   void retry_later(SwitchId sw);
 
   Executor& ex_;

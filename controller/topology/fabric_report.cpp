@@ -18,6 +18,7 @@ int cabled_ports(const OpticalSwitch& sw) {
 
 std::string format_rate(DataRate rate) {
   const double g = rate.gbps();
+  if (g >= 1e6) return fmt::format("{:.1f} Pb/s", g / 1e6);
   if (g >= 1000.0) return fmt::format("{:.4g} Tb/s", g / 1000.0);
   return fmt::format("{:.4g} Gb/s", g);
 }

@@ -1,0 +1,176 @@
+// lightpathd under load from clients on the same machine, over real gRPC,
+// with durable commits: latency of 8-circuit requests, throughput with 8
+// concurrent clients, and memory once 100,000 circuits are held.
+//
+//   daemon_bench [path/to/lightpathd] [seconds=5] [--no-fsync]
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lightpath/v1/lightpath.grpc.pb.h"
+
+extern char** environ;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace v1 = lightpath::v1;
+
+constexpr int kRacks = 1024;
+
+struct Daemon {
+  pid_t pid = -1;
+  int grpc_port = 0;
+  ~Daemon() {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+bool start(Daemon& d, const std::string& bin, const std::string& dir, bool fsync) {
+  const std::string ready = dir + "/ready.json";
+  std::vector<std::string> args{bin, "--topology", std::string(LIGHTPATH_SOURCE_DIR) + "/topologies/bench-large.yaml",
+                                "--db", dir + "/bench.db", "--grpc-listen", "127.0.0.1:0",
+                                "--http-listen", "127.0.0.1:0", "--ready-file", ready, "--log-level", "warn"};
+  if (!fsync) args.push_back("--no-fsync");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  if (posix_spawn(&d.pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return false;
+  for (int i = 0; i < 3000 && !std::filesystem::exists(ready); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (!std::filesystem::exists(ready)) return false;
+  nlohmann::json j;
+  std::ifstream(ready) >> j;
+  d.grpc_port = j.at("grpc_port").get<int>();
+  return true;
+}
+
+// Eight single-channel circuits from one rack to eight others.
+v1::CircuitRequest request(const std::string& id, int n) {
+  v1::CircuitRequest r;
+  r.set_request_id(id);
+  r.set_bandwidth_per_flow_gbps(100);
+  r.set_pattern(v1::PAIRWISE);
+  const int a = n % kRacks;
+  for (int k = 1; k <= 8; ++k) {
+    char an[16], bn[16];
+    std::snprintf(an, sizeof an, "rack%04d", a);
+    // Partners rotate through 8 sets of 8 as the rack comes round again, so
+    // circuits between one pair share fiber paths (grooming) as they would.
+    std::snprintf(bn, sizeof bn, "rack%04d", (a + k + 8 * ((n / kRacks) % 8)) % kRacks);
+    auto* s = r.add_sources();
+    s->set_rack(an);
+    s->set_port_group("nic");
+    auto* d = r.add_destinations();
+    d->set_rack(bn);
+    d->set_port_group("nic");
+  }
+  return r;
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+long rss_kib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string bin = argc > 1 ? argv[1] : LIGHTPATHD_PATH;
+  const double seconds = argc > 2 ? std::stod(argv[2]) : 5.0;
+  const bool fsync = !(argc > 3 && std::string(argv[3]) == "--no-fsync");
+  std::string dir = (std::filesystem::temp_directory_path() / "lightpath-bench-XXXXXX").string();
+  if (!mkdtemp(dir.data())) return 1;
+  Daemon d;
+  if (!start(d, bin, dir, fsync)) {
+    std::fprintf(stderr, "lightpathd did not start\n");
+    return 1;
+  }
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(d.grpc_port), grpc::InsecureChannelCredentials());
+  auto stub = v1::CircuitService::NewStub(channel);
+  std::printf("lightpathd on bench-large.yaml (1024 racks, 64 OCS x 1024 ports), %s\n",
+              fsync ? "durable commits (fsync)" : "commits without fsync");
+  std::printf("idle RSS: %.1f MiB\n", static_cast<double>(rss_kib(d.pid)) / 1024);
+
+  // Unloaded latency: one client, one request at a time.
+  std::vector<double> lat_ms;
+  int n = 0;
+  for (int i = 0; i < 2000; ++i, ++n) {
+    grpc::ClientContext ctx;
+    v1::RequestCircuitsResponse resp;
+    const auto t0 = Clock::now();
+    auto s = stub->RequestCircuits(&ctx, request("lat-" + std::to_string(i), n), &resp);
+    lat_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (!s.ok() || !resp.accepted()) {
+      std::fprintf(stderr, "request failed: %s %s\n", s.error_message().c_str(), resp.message().c_str());
+      return 1;
+    }
+  }
+  std::printf("RequestCircuits, 8 circuits, 1 client: p50 %.3f ms  p99 %.3f ms  (2000 requests)\n",
+              percentile(lat_ms, 0.50), percentile(lat_ms, 0.99));
+
+  // Throughput: 8 clients for `seconds`.
+  std::atomic<long> done{0}, rejected{0};
+  std::atomic<int> next{n};
+  std::vector<std::thread> clients;
+  const auto until = Clock::now() + std::chrono::duration<double>(seconds);
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&, t] {
+      auto own = v1::CircuitService::NewStub(channel);
+      for (int i = 0; Clock::now() < until; ++i) {
+        grpc::ClientContext ctx;
+        v1::RequestCircuitsResponse resp;
+        const int k = next++;
+        auto s = own->RequestCircuits(&ctx, request("tp-" + std::to_string(t) + "-" + std::to_string(i), k), &resp);
+        if (!s.ok()) return;
+        ++done;
+        if (!resp.accepted()) ++rejected;
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  std::printf("RequestCircuits, 8 circuits, 8 clients: %.0f requests/s over %.0f s (%ld rejected)\n",
+              static_cast<double>(done) / seconds, seconds, rejected.load());
+
+  // Fill to 100,000 circuits and measure memory.
+  v1::ListCircuitsResponse all;
+  {
+    grpc::ClientContext ctx;
+    stub->ListCircuits(&ctx, {}, &all);
+  }
+  long circuits = all.circuits_size();
+  for (int i = 0; circuits < 100'000; ++i) {
+    grpc::ClientContext ctx;
+    v1::RequestCircuitsResponse resp;
+    if (!stub->RequestCircuits(&ctx, request("fill-" + std::to_string(i), next++), &resp).ok()) break;
+    circuits += resp.circuits_size();
+    if (i > 100'000) break;
+  }
+  std::printf("holding %ld circuits: RSS %.1f MiB\n", circuits, static_cast<double>(rss_kib(d.pid)) / 1024);
+  std::filesystem::remove_all(dir);
+  return 0;
+}
