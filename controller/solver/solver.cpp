@@ -235,14 +235,20 @@ std::optional<std::vector<CircuitId>> Solver::find_preemption(const AllocationSt
 }
 
 Decision Solver::solve(const AllocationState& state, const CircuitRequest& r) const {
+  AllocationState scratch = state;
+  return solve_in_place(scratch, r);
+}
+
+Decision Solver::solve_in_place(AllocationState& state, const CircuitRequest& r) const {
   Decision d;
   d.request_id = r.request_id;
   if (auto bad = validate(r)) {
     d.rejection = std::move(bad);
     return d;
   }
-  AllocationState scratch = state;
-  Attempt a = attempt(scratch, r);
+  Attempt a = attempt(state, r);
+  // Leave the state as it was; the caller commits with apply().
+  for (const auto& c : a.circuits) state.remove(c.id);
   if (!a.ok && options_.allow_preemption) {
     if (auto victims = find_preemption(state, r, a)) d.preempt = std::move(*victims);
   }
@@ -279,7 +285,7 @@ std::vector<Decision> Solver::run_in_order(AllocationState& scratch,
                                            const std::vector<std::size_t>& order) const {
   std::vector<Decision> out(requests.size());
   for (auto i : order) {
-    out[i] = solve(scratch, requests[i]);
+    out[i] = solve_in_place(scratch, requests[i]);
     if (out[i].accepted) (void)apply(scratch, out[i]);
   }
   return out;

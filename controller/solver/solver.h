@@ -84,6 +84,9 @@ class Solver {
 
   // Decides one request against `state`, leaving `state` unchanged.
   Decision solve(const AllocationState& state, const CircuitRequest& request) const;
+  // The same without copying the state: circuits are tried on it and taken
+  // off again, so on return it is as it was (only ids move on).
+  Decision solve_in_place(AllocationState& state, const CircuitRequest& request) const;
 
   // Decides requests in order; each sees the circuits of those accepted
   // before it. `state` is unchanged; apply the decisions to commit them.
