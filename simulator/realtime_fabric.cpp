@@ -1,31 +1,65 @@
 // The simulated drivers lightpathd uses with `--fabric sim`: the MEMS model
-// of every switch on one event engine, paced to the daemon's clock.
+// of every switch on one event engine, paced to a real clock on a thread of
+// its own, reached through drivers that hop between threads as a network
+// would. The controller's thread spends no time modeling mirrors.
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/io_context.hpp>
+#include <future>
 #include <memory>
+#include <thread>
 
+#include "controller/runtime/asio_executor.h"
 #include "lightpath/driver_set.h"
 #include "simulator/realtime_pacer.h"
 #include "simulator/sim_driver.h"
 #include "simulator/simulated_fabric.h"
+#include "simulator/threaded_driver.h"
 
 namespace lightpath::southbound {
 namespace {
 
 class SimulatedDriverSet final : public DriverSet {
  public:
-  SimulatedDriverSet(const Fabric& fabric, Executor& executor, const SimulatedDriverOptions& o)
-      : engine_(sim::Rng(o.seed), executor.now()),
-        model_(engine_, fabric, options(o)),
-        pacer_(engine_, executor, o.time_scale) {
-    for (const auto& sw : model_.switches()) {
-      const auto id = fabric.find_optical_switch(sw->name());
-      drivers_.emplace(*id, std::make_unique<sim::SimDriver>(*sw, executor));
-    }
-    pacer_.start();
+  SimulatedDriverSet(const Fabric& fabric, Executor& caller, const SimulatedDriverOptions& o)
+      : work_(boost::asio::make_work_guard(io_)) {
+    // Everything of the model is built and run on its own thread.
+    std::promise<void> built;
+    thread_ = std::thread([&] {
+      home_ = std::make_unique<runtime::AsioExecutor>(io_);
+      engine_ = std::make_unique<sim::EventEngine>(sim::Rng(o.seed), home_->now());
+      model_ = std::make_unique<sim::SimulatedFabric>(*engine_, fabric, options(o));
+      pacer_ = std::make_unique<sim::RealtimePacer>(*engine_, *home_, o.time_scale);
+      for (const auto& sw : model_->switches()) {
+        const auto id = *fabric.find_optical_switch(sw->name());
+        inner_.emplace(id, std::make_unique<sim::SimDriver>(*sw, *home_));
+      }
+      pacer_->start();
+      built.set_value();
+      io_.run();
+    });
+    built.get_future().wait();
+    for (auto& [id, d] : inner_) outer_.emplace(id, std::make_unique<sim::ThreadedDriver>(*d, *home_, caller));
+  }
+
+  ~SimulatedDriverSet() override {
+    outer_.clear();
+    // Tear the model down on its own thread, then stop it.
+    boost::asio::post(io_, [this] {
+      inner_.clear();
+      pacer_.reset();
+      model_.reset();
+      engine_.reset();
+      home_.reset();
+      work_.reset();
+      io_.stop();
+    });
+    thread_.join();
   }
 
   std::map<SwitchId, Driver*> drivers() override {
     std::map<SwitchId, Driver*> out;
-    for (auto& [id, d] : drivers_) out[id] = d.get();
+    for (auto& [id, d] : outer_) out[id] = d.get();
     return out;
   }
 
@@ -36,10 +70,15 @@ class SimulatedDriverSet final : public DriverSet {
     return m;
   }
 
-  sim::EventEngine engine_;
-  sim::SimulatedFabric model_;
-  sim::RealtimePacer pacer_;
-  std::map<SwitchId, std::unique_ptr<sim::SimDriver>> drivers_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::unique_ptr<runtime::AsioExecutor> home_;
+  std::unique_ptr<sim::EventEngine> engine_;
+  std::unique_ptr<sim::SimulatedFabric> model_;
+  std::unique_ptr<sim::RealtimePacer> pacer_;
+  std::map<SwitchId, std::unique_ptr<sim::SimDriver>> inner_;
+  std::map<SwitchId, std::unique_ptr<sim::ThreadedDriver>> outer_;
+  std::thread thread_;
 };
 
 }  // namespace

@@ -64,7 +64,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
     v1::CircuitEvent& out = queue_.emplace_back();
     out.set_sequence(e.sequence);
     out.set_at_unix_ms(unix_ms(e.at));
-    out.set_previous_state(to_proto(e.previous));
+    // A circuit's first event changes nothing: it is its creation.
+    out.set_previous_state(e.previous == e.circuit.state ? v1::CIRCUIT_STATE_UNSPECIFIED
+                                                         : to_proto(e.previous));
     to_proto(core_.fabric(), e.circuit, out.mutable_circuit());
     write_next_locked();
   }

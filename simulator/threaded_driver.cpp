@@ -1,0 +1,66 @@
+#include "simulator/threaded_driver.h"
+
+#include <future>
+
+namespace lightpath::sim {
+
+using namespace southbound;
+
+ThreadedDriver::ThreadedDriver(Driver& inner, Executor& home, Executor& caller)
+    : inner_(inner), home_(home), caller_(caller) {}
+
+ThreadedDriver::~ThreadedDriver() {
+  for (auto& [id, s] : subscriptions_) *s.live = false;
+}
+
+Result<DeviceInfo> ThreadedDriver::describe() const {
+  // The description is fixed at construction, so reading it here is safe.
+  return inner_.describe();
+}
+
+void ThreadedDriver::read_cross_connects(Callback<std::vector<CrossConnect>> done) {
+  home_.post([this, done = back_to_caller(std::move(done))]() mutable {
+    inner_.read_cross_connects(std::move(done));
+  });
+}
+
+void ThreadedDriver::validate(const Batch& batch, Callback<Validation> done) {
+  home_.post([this, batch, done = back_to_caller(std::move(done))]() mutable {
+    inner_.validate(batch, std::move(done));
+  });
+}
+
+void ThreadedDriver::apply(Batch batch, Callback<ApplyReport> done) {
+  home_.post([this, batch = std::move(batch), done = back_to_caller(std::move(done))]() mutable {
+    inner_.apply(std::move(batch), std::move(done));
+  });
+}
+
+SubscriptionId ThreadedDriver::subscribe(EventCallback on_event) {
+  const std::uint64_t id = next_++;
+  Subscription& sub = subscriptions_[id];
+  auto live = sub.live;
+  // The inner subscription is made on the driver's own thread; its id comes
+  // back through a future because unsubscribe needs it later.
+  std::promise<SubscriptionId> made;
+  auto inner_id = made.get_future();
+  home_.post([this, live, on_event = std::move(on_event), &made]() mutable {
+    made.set_value(inner_.subscribe([caller = &caller_, live, on_event](const DeviceEvent& e) {
+      caller->post([live, on_event, e] {
+        if (*live) on_event(e);
+      });
+    }));
+  });
+  sub.inner = inner_id.get();
+  return SubscriptionId{id};
+}
+
+void ThreadedDriver::unsubscribe(SubscriptionId id) {
+  auto it = subscriptions_.find(id.value);
+  if (it == subscriptions_.end()) return;
+  *it->second.live = false;
+  home_.post([this, inner = it->second.inner] { inner_.unsubscribe(inner); });
+  subscriptions_.erase(it);
+}
+
+}  // namespace lightpath::sim
