@@ -73,7 +73,8 @@ v1::CircuitRequest request(const std::string& id, int n) {
     std::snprintf(an, sizeof an, "rack%04d", a);
     // Partners rotate through 8 sets of 8 as the rack comes round again, so
     // circuits between one pair share fiber paths (grooming) as they would.
-    std::snprintf(bn, sizeof bn, "rack%04d", (a + k + 8 * ((n / kRacks) % 8)) % kRacks);
+    // XOR keeps the partner relation symmetric: 64 partners per rack, one per port.
+    std::snprintf(bn, sizeof bn, "rack%04d", a ^ (k + 8 * ((n / kRacks) % 8)));
     auto* s = r.add_sources();
     s->set_rack(an);
     s->set_port_group("nic");

@@ -48,6 +48,7 @@ struct Controller::Impl {
   std::unordered_map<std::string, TimerId> lease_timers;  // by request id
 
   store::WriteBatch pending;
+  std::unordered_map<CircuitId, std::size_t> staged;  // circuit -> its slot in pending
   std::vector<std::function<void(bool)>> after_commit;
   std::vector<CircuitEvent> unpublished;
   bool flush_posted = false;
@@ -102,6 +103,7 @@ struct Controller::Impl {
     if (!pending.empty()) {
       store::WriteBatch batch = std::move(pending);
       pending = {};
+      staged.clear();
       auto r = store.commit(batch);
       ok = r.has_value();
       if (ok) {
@@ -131,10 +133,17 @@ struct Controller::Impl {
     else
       moving.erase(c.circuit.id);
     CircuitEvent e{++last_sequence, c.updated, prev, c};
-    pending.circuits.push_back(c);
+    stage_circuit(c);
     pending.events.push_back(e);
     unpublished.push_back(std::move(e));
     schedule_flush();
+  }
+
+  // A circuit written twice before a commit is written once, as it is last.
+  void stage_circuit(const CircuitRecord& c) {
+    auto [it, fresh] = staged.emplace(c.circuit.id, pending.circuits.size());
+    if (fresh) pending.circuits.push_back(c);
+    else pending.circuits[it->second] = c;
   }
 
   void publish(const CircuitEvent& e) {
@@ -322,7 +331,7 @@ struct Controller::Impl {
         rec.circuits.push_back(c.id);
         auto& stored = circuits[c.id] = cr;
         CircuitEvent e{++last_sequence, now, CircuitState::kPending, stored};
-        pending.circuits.push_back(stored);
+        stage_circuit(stored);
         pending.events.push_back(e);
         unpublished.push_back(std::move(e));
       }
@@ -479,7 +488,7 @@ void Controller::extend_lease(std::string tenant, std::string request_id, Durati
   for (auto* c : live) {
     c->lease_end = end;
     c->updated = m.ex.now();
-    m.pending.circuits.push_back(*c);
+    m.stage_circuit(*c);
   }
   m.arm_lease(request_id, end);
   m.when_committed([done, end](bool ok) {

@@ -113,6 +113,7 @@ Result<CircuitId> AllocationState::add(Circuit c) {
     }
   }
   const CircuitId id = c.id;
+  ++by_priority_[c.priority];
   circuits_.emplace(id, std::move(c));
   return id;
 }
@@ -140,6 +141,7 @@ void AllocationState::remove(CircuitId id) {
       }
     }
   }
+  if (--by_priority_[c.priority] == 0) by_priority_.erase(c.priority);
   circuits_.erase(it);
 }
 

@@ -59,6 +59,11 @@ class AllocationState {
   // Ports of the switch in some cross-connect, for balancing load.
   int ports_in_use(SwitchId sw) const { return ports_in_use_[sw.value()]; }
 
+  // Whether some circuit has a priority below `priority` (cheap: counted).
+  bool has_priority_below(int priority) const {
+    return !by_priority_.empty() && by_priority_.begin()->first < priority;
+  }
+
   // Every cross-connect the circuits need, each once.
   std::vector<CrossConnect> cross_connects() const;
 
@@ -79,6 +84,7 @@ class AllocationState {
   std::vector<int> ports_in_use_;
   std::vector<WavelengthSet> fiber_used_;
   std::unordered_map<std::uint64_t, int> wss_peer_;  // (switch, port, wavelength) -> peer
+  std::map<int, int> by_priority_;                    // circuits per priority
 };
 
 // The fibers a circuit runs over, from end a to end b.

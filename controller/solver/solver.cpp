@@ -194,6 +194,7 @@ Solver::Attempt Solver::attempt(AllocationState& scratch, const CircuitRequest& 
 std::optional<std::vector<CircuitId>> Solver::find_preemption(const AllocationState& state,
                                                               const CircuitRequest& r,
                                                               Attempt& plan) const {
+  if (!state.has_priority_below(r.priority)) return std::nullopt;
   std::vector<const Circuit*> lower;
   for (const auto& [id, c] : state.circuits())
     if (c.priority < r.priority) lower.push_back(&c);
@@ -257,9 +258,7 @@ Decision Solver::solve_in_place(AllocationState& state, const CircuitRequest& r)
     d.rejection = a.first_failure;
     // A request that outranks some circuits but still does not fit is told
     // when only releasing circuits it may not preempt would make room.
-    bool outranks_some = false;
-    for (const auto& [id, c] : state.circuits()) outranks_some |= c.priority < r.priority;
-    if (outranks_some) {
+    if (state.has_priority_below(r.priority)) {
       AllocationState empty(*fabric_);
       if (attempt(empty, r).ok) {
         const std::string why = options_.allow_preemption
