@@ -103,29 +103,9 @@ class Loader {
     if (!n) return;
     const char* what = "fiber_defaults";
     if (!r_.expect_map(n, what, {"attenuation_db_per_km", "connector_loss_db", "length_m"})) return;
-    if (auto v = non_negative(n, "attenuation_db_per_km", what)) defaults_.attenuation_db_per_km = *v;
-    if (auto v = non_negative(n, "connector_loss_db", what)) defaults_.connector_loss_db = *v;
-    if (auto v = positive(n, "length_m", what, false)) defaults_.length_m = *v;
-  }
-
-  std::optional<double> non_negative(const YAML::Node& map, const char* key, std::string_view what,
-                                     bool required = false) {
-    auto v = r_.number(map, key, what, required);
-    if (v && *v < 0) {
-      r_.error(map[key], std::string(what) + ": field '" + key + "' must not be negative");
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  std::optional<double> positive(const YAML::Node& map, const char* key, std::string_view what,
-                                 bool required) {
-    auto v = r_.number(map, key, what, required);
-    if (v && *v <= 0) {
-      r_.error(map[key], std::string(what) + ": field '" + key + "' must be greater than zero");
-      return std::nullopt;
-    }
-    return v;
+    if (auto v = r_.non_negative(n, "attenuation_db_per_km", what)) defaults_.attenuation_db_per_km = *v;
+    if (auto v = r_.non_negative(n, "connector_loss_db", what)) defaults_.connector_loss_db = *v;
+    if (auto v = r_.positive(n, "length_m", what, false)) defaults_.length_m = *v;
   }
 
   std::optional<int> port_count(const YAML::Node& map, const char* key, std::string_view what) {
@@ -168,7 +148,7 @@ class Loader {
           t.wavelengths = static_cast<int>(*w);
         }
       }
-      if (auto v = positive(n, "channel_rate_gbps", what, true)) t.channel_rate = DataRate::gbps(*v);
+      if (auto v = r_.positive(n, "channel_rate_gbps", what, true)) t.channel_rate = DataRate::gbps(*v);
       if (auto v = r_.number(n, "launch_power_dbm", what, true)) t.launch_power = PowerDbm::dbm(*v);
       if (auto v = r_.number(n, "rx_sensitivity_dbm", what, true))
         t.rx_sensitivity = PowerDbm::dbm(*v);
@@ -261,9 +241,9 @@ class Loader {
         else r_.error(n["kind"], what + ": unknown kind " + in_quotes(*k) + " (known: mems, wss)");
       }
       sw.port_count = port_count(n, "ports", what).value_or(0);
-      sw.insertion_loss = Decibels::db(non_negative(n, "insertion_loss_db", what).value_or(1.5));
+      sw.insertion_loss = Decibels::db(r_.non_negative(n, "insertion_loss_db", what).value_or(1.5));
       sw.insertion_loss_spread =
-          Decibels::db(non_negative(n, "insertion_loss_spread_db", what).value_or(0.0));
+          Decibels::db(r_.non_negative(n, "insertion_loss_spread_db", what).value_or(0.0));
       sw.switching = read_switching(n["switching"], what);
       sw.port_fiber.assign(static_cast<std::size_t>(sw.port_count), FiberId());
       for (const auto& name : names) {
@@ -281,9 +261,9 @@ class Loader {
     if (!n) return t;
     const std::string what = owner + ": switching";
     if (!r_.expect_map(n, what, {"min_ms", "max_ms", "settle_ms"})) return t;
-    if (auto v = non_negative(n, "min_ms", what)) t.min = Duration::from_ms(*v);
-    if (auto v = non_negative(n, "max_ms", what)) t.max = Duration::from_ms(*v);
-    if (auto v = non_negative(n, "settle_ms", what)) t.settle = Duration::from_ms(*v);
+    if (auto v = r_.non_negative(n, "min_ms", what)) t.min = Duration::from_ms(*v);
+    if (auto v = r_.non_negative(n, "max_ms", what)) t.max = Duration::from_ms(*v);
+    if (auto v = r_.non_negative(n, "settle_ms", what)) t.settle = Duration::from_ms(*v);
     if (t.max < t.min) r_.error(n, what + ": max_ms must not be below min_ms");
     return t;
   }
@@ -383,11 +363,11 @@ class Loader {
 
   std::optional<FiberSpec> read_fiber_spec(const YAML::Node& n, const std::string& what) {
     FiberSpec spec;
-    auto len = positive(n, "length_m", what, !defaults_.length_m.has_value());
+    auto len = r_.positive(n, "length_m", what, !defaults_.length_m.has_value());
     if (!len && !defaults_.length_m) return std::nullopt;
     spec.length_m = len.value_or(defaults_.length_m.value_or(0));
     if (n["loss_db"]) {
-      spec.loss_db = non_negative(n, "loss_db", what);
+      spec.loss_db = r_.non_negative(n, "loss_db", what);
       if (!spec.loss_db) return std::nullopt;
     }
     return spec;
@@ -523,8 +503,8 @@ class Loader {
         continue;
       auto as = expand(n, "a", "packet link");
       auto bs = expand(n, "b", "packet link");
-      auto cap = positive(n, "capacity_gbps", "packet link", true);
-      auto lat = non_negative(n, "latency_us", "packet link");
+      auto cap = r_.positive(n, "capacity_gbps", "packet link", true);
+      auto lat = r_.non_negative(n, "latency_us", "packet link");
       const std::string pairs = r_.text(n, "pairs", "packet link", false).value_or("zip");
       if (pairs != "zip" && pairs != "all") {
         r_.error(n["pairs"], "packet link: unknown pairs " + in_quotes(pairs) + " (known: zip, all)");

@@ -105,6 +105,26 @@ std::optional<double> YamlReader::number(const YAML::Node& map, const char* key,
   return std::nullopt;
 }
 
+std::optional<double> YamlReader::non_negative(const YAML::Node& map, const char* key,
+                                               std::string_view what, bool required) {
+  auto v = number(map, key, what, required);
+  if (v && *v < 0) {
+    error(map[key], std::string(what) + ": field '" + key + "' must not be negative");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<double> YamlReader::positive(const YAML::Node& map, const char* key,
+                                           std::string_view what, bool required) {
+  auto v = number(map, key, what, required);
+  if (v && *v <= 0) {
+    error(map[key], std::string(what) + ": field '" + key + "' must be greater than zero");
+    return std::nullopt;
+  }
+  return v;
+}
+
 std::vector<Diagnostic> YamlReader::take_diagnostics() {
   auto out = std::move(diags_);
   if (total_ > out.size())

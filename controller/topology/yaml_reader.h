@@ -48,6 +48,12 @@ class YamlReader {
   std::optional<double> number(const YAML::Node& map, const char* key, std::string_view what,
                                bool required);
 
+  // Numbers with a sign rule; a violation is reported at the value.
+  std::optional<double> non_negative(const YAML::Node& map, const char* key, std::string_view what,
+                                     bool required = false);
+  std::optional<double> positive(const YAML::Node& map, const char* key, std::string_view what,
+                                 bool required);
+
   bool ok() const { return total_ == 0; }
   std::vector<Diagnostic> take_diagnostics();
   const std::string& file() const { return file_; }

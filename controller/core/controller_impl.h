@@ -1,0 +1,388 @@
+#pragma once
+// The controller core's state and lifecycle machinery, shared by the files
+// that implement Controller (controller.cpp: requests and lifecycle;
+// controller_queries.cpp: read-only views). Not for use outside core/.
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "controller/core/controller.h"
+#include "controller/core/switch_programmer.h"
+
+namespace lightpath::core {
+
+inline ApiError api_error(ErrorCode code, std::string message) { return {code, std::move(message)}; }
+
+inline bool matches(const CircuitRecord& c, const WatchFilter& f) {
+  return (f.job_id.empty() || c.job_id == f.job_id) && (f.tenant.empty() || c.tenant == f.tenant);
+}
+
+struct Controller::Impl {
+  Impl(const Fabric& f, Executor& e, std::map<SwitchId, southbound::Driver*> drivers,
+       store::SqliteStore& s, ControllerOptions o)
+      : fabric(f), ex(e), store(s), opt(o), solver(f, o.solver), alloc(f),
+        programmer(e, drivers, o.device_retry,
+                   [this](SwitchId sw, const std::vector<southbound::PortFailure>& failures,
+                          bool reread) { on_switch_change(sw, failures, reread); }),
+        drivers(std::move(drivers)) {}
+
+  const Fabric& fabric;
+  Executor& ex;
+  store::SqliteStore& store;
+  ControllerOptions opt;
+  solver::Solver solver;
+  solver::AllocationState alloc;
+  SwitchProgrammer programmer;
+  std::map<SwitchId, southbound::Driver*> drivers;
+  std::vector<southbound::SubscriptionId> subscriptions;
+
+  std::map<CircuitId, CircuitRecord> circuits;  // every circuit not yet RELEASED
+  std::set<CircuitId> moving;  // PROGRAMMING, RESTORING or RELEASING: waiting on switches
+  std::unordered_map<std::string, RequestRecord> requests;
+  std::unordered_map<std::string, TimerId> lease_timers;  // by request id
+
+  store::WriteBatch pending;
+  std::unordered_map<CircuitId, std::size_t> staged;  // circuit -> its slot in pending
+  std::vector<std::function<void(bool)>> after_commit;
+  std::vector<CircuitEvent> unpublished;
+  bool flush_posted = false;
+  TimerId lazy_flush;
+
+  std::uint64_t last_sequence = 0;
+  std::deque<CircuitEvent> recent;
+  struct Watcher {
+    WatchFilter filter;
+    std::function<void(const CircuitEvent&)> fn;
+  };
+  std::map<WatchId, Watcher> watchers;
+  WatchId next_watch = 1;
+
+  std::map<std::pair<SwitchId, int>, PortView> port_state;
+  std::vector<AlarmView> alarm_log;
+  Counters counters;
+
+  // --- group commit ------------------------------------------------------
+
+  // Writes someone waits for (an answer to a client) are committed as soon
+  // as the thread is free, together with everything queued by then. Other
+  // writes (lifecycle steps after the answer) wait a little to share a later
+  // commit: losing them in a crash is harmless, as a restart reprograms from
+  // the stored desired state.
+  void schedule_flush() {
+    if (flush_posted || lazy_flush.valid()) return;
+    lazy_flush = ex.schedule_after(opt.lazy_commit_delay, [this] {
+      lazy_flush = TimerId{};
+      flush();
+    });
+  }
+
+  void when_committed(std::function<void(bool)> fn) {
+    after_commit.push_back(std::move(fn));
+    if (flush_posted) return;
+    flush_posted = true;
+    ex.post([this] { flush(); });
+  }
+
+  void flush() {
+    flush_posted = false;
+    if (lazy_flush.valid()) {
+      ex.cancel(lazy_flush);
+      lazy_flush = TimerId{};
+    }
+    auto callbacks = std::move(after_commit);
+    after_commit.clear();
+    auto events = std::move(unpublished);
+    unpublished.clear();
+    bool ok = true;
+    if (!pending.empty()) {
+      store::WriteBatch batch = std::move(pending);
+      pending = {};
+      staged.clear();
+      auto r = store.commit(batch);
+      ok = r.has_value();
+      if (ok) {
+        ++counters.commits;
+        counters.committed_writes += batch.requests.size() + batch.circuits.size();
+      } else {
+        // Memory is now ahead of the store; the only safe way on is to stop
+        // and let a restart reload the store.
+        spdlog::critical("store commit failed: {}; stopping", r.error().message);
+      }
+    }
+    for (auto& cb : callbacks) cb(ok);
+    if (!ok) std::abort();
+    for (auto& e : events) publish(e);
+  }
+
+  // --- circuit lifecycle -------------------------------------------------
+
+  void record(CircuitRecord& c, CircuitState next, std::string reason) {
+    const CircuitState prev = c.state;
+    c.state = next;
+    c.reason = std::move(reason);
+    c.updated = ex.now();
+    if (next == CircuitState::kProgramming || next == CircuitState::kRestoring ||
+        next == CircuitState::kReleasing)
+      moving.insert(c.circuit.id);
+    else
+      moving.erase(c.circuit.id);
+    CircuitEvent e{++last_sequence, c.updated, prev, c};
+    stage_circuit(c);
+    pending.events.push_back(e);
+    unpublished.push_back(std::move(e));
+    schedule_flush();
+  }
+
+  // A circuit written twice before a commit is written once, as it is last.
+  void stage_circuit(const CircuitRecord& c) {
+    auto [it, fresh] = staged.emplace(c.circuit.id, pending.circuits.size());
+    if (fresh) pending.circuits.push_back(c);
+    else pending.circuits[it->second] = c;
+  }
+
+  void publish(const CircuitEvent& e) {
+    recent.push_back(e);
+    while (recent.size() > opt.events_in_memory) recent.pop_front();
+    for (auto& [id, w] : watchers)
+      if (matches(e.circuit, w.filter)) w.fn(e);
+  }
+
+  void want(const solver::Circuit& c, int delta) {
+    for (const auto& h : c.hops) {
+      if (fabric.optical_switch(h.optical_switch).kind != SwitchKind::kMems) continue;
+      const auto xc = southbound::CrossConnect::between(h.in_port, h.out_port);
+      if (delta > 0) programmer.want(h.optical_switch, xc);
+      else programmer.unwant(h.optical_switch, xc);
+    }
+  }
+
+  void start_programming(CircuitId id) {
+    auto it = circuits.find(id);
+    if (it == circuits.end() || it->second.state != CircuitState::kPending) return;
+    record(it->second, CircuitState::kProgramming, "");
+    want(it->second.circuit, +1);
+    check_progress();
+  }
+
+  // Frees a circuit's resources; the switches are told through the desired sets.
+  void let_go(CircuitRecord& c, CircuitState next, std::string reason) {
+    const bool was_wanted = c.state == CircuitState::kProgramming || c.state == CircuitState::kActive ||
+                            c.state == CircuitState::kRestoring;
+    alloc.remove(c.circuit.id);
+    record(c, next, std::move(reason));
+    if (was_wanted) want(c.circuit, -1);
+  }
+
+  bool hops_in_place(const solver::Circuit& c) const {
+    for (const auto& h : c.hops) {
+      if (fabric.optical_switch(h.optical_switch).kind != SwitchKind::kMems) continue;
+      if (!programmer.actual(h.optical_switch).count(southbound::CrossConnect::between(h.in_port, h.out_port)))
+        return false;
+    }
+    return true;
+  }
+
+  bool hops_gone(const solver::Circuit& c) const {
+    for (const auto& h : c.hops) {
+      const auto xc = southbound::CrossConnect::between(h.in_port, h.out_port);
+      if (!programmer.wanted(h.optical_switch, xc) && programmer.actual(h.optical_switch).count(xc))
+        return false;
+    }
+    return true;
+  }
+
+  // Moves circuits whose switches have caught up. Only circuits in motion are
+  // looked at, unless a switch was re-read, when any ACTIVE one may be hit.
+  void check_progress(bool reread = false) {
+    std::vector<CircuitId> ids(moving.begin(), moving.end());
+    if (reread)
+      for (const auto& [id, c] : circuits)
+        if (c.state == CircuitState::kActive) ids.push_back(id);
+    for (auto id : ids) {
+      auto it = circuits.find(id);
+      if (it == circuits.end()) continue;
+      CircuitRecord& c = it->second;
+      if ((c.state == CircuitState::kProgramming || c.state == CircuitState::kRestoring) &&
+          hops_in_place(c.circuit)) {
+        record(c, CircuitState::kActive, "");
+      } else if (c.state == CircuitState::kActive && !hops_in_place(c.circuit)) {
+        record(c, CircuitState::kProgramming, "cross-connect missing on the switch; reprogramming");
+      } else if (c.state == CircuitState::kReleasing && hops_gone(c.circuit)) {
+        record(c, CircuitState::kReleased, c.reason);
+        circuits.erase(it);
+      }
+    }
+  }
+
+  void on_switch_change(SwitchId sw, const std::vector<southbound::PortFailure>& failures,
+                        bool reread) {
+    for (const auto& f : failures) {
+      const std::vector<CircuitId> ids(moving.begin(), moving.end());
+      for (auto id : ids) {
+        auto& c = circuits.at(id);
+        if (c.state != CircuitState::kProgramming && c.state != CircuitState::kRestoring) continue;
+        for (const auto& h : c.circuit.hops) {
+          if (h.optical_switch != sw || (h.in_port != f.port && h.out_port != f.port)) continue;
+          let_go(c, CircuitState::kFailed,
+                 fmt::format("{} port {}: {}", fabric.optical_switch(sw).name, f.port, f.reason));
+          break;
+        }
+      }
+    }
+    check_progress(reread);
+  }
+
+  void arm_lease(const std::string& request_id, TimePoint end) {
+    if (auto it = lease_timers.find(request_id); it != lease_timers.end()) ex.cancel(it->second);
+    lease_timers[request_id] = ex.schedule_at(end, [this, request_id] {
+      lease_timers.erase(request_id);
+      for (auto& [id, c] : circuits)
+        if (c.circuit.request_id == request_id && holds_resources(c.state) &&
+            c.state != CircuitState::kReleasing && c.lease_end && *c.lease_end <= ex.now())
+          let_go(c, CircuitState::kReleasing, "lease expired");
+    });
+  }
+
+  // --- requests ----------------------------------------------------------
+
+  RequestAnswer answer_for(const RequestRecord& r, bool replayed) const {
+    RequestAnswer a;
+    a.record = r;
+    a.replayed = replayed;
+    Duration worst;
+    for (auto id : r.circuits) {
+      auto it = circuits.find(id);
+      if (it == circuits.end()) continue;
+      a.circuits.push_back(it->second);
+      for (const auto& h : it->second.circuit.hops) {
+        const auto& t = fabric.optical_switch(h.optical_switch).switching;
+        worst = std::max(worst, t.max + t.settle);
+      }
+    }
+    a.expected_ready = r.created + worst;
+    return a;
+  }
+
+  void request_circuits(solver::CircuitRequest req, Reply<RequestAnswer> done) {
+    if (auto it = requests.find(req.request_id); it != requests.end()) {
+      ++counters.requests["replayed"];
+      const std::string id = req.request_id;
+      when_committed([this, id, done](bool ok) {
+        if (!ok) return done(unexpected(api_error(ErrorCode::kUnavailable, "store unavailable")));
+        done(answer_for(requests.at(id), true));
+      });
+      return;
+    }
+    if (req.duration_seconds < 0) {
+      ++counters.requests["invalid"];
+      return done(unexpected(api_error(ErrorCode::kInvalidArgument,
+                                       "duration_seconds: a lease cannot be negative")));
+    }
+    if (auto bad = solver.validate(req)) {
+      ++counters.requests["invalid"];
+      return done(unexpected(api_error(ErrorCode::kInvalidArgument, bad->reason + ": " + bad->message)));
+    }
+    if (solver::expand_flows(req).size() > opt.max_circuits_per_request) {
+      ++counters.requests["invalid"];
+      return done(unexpected(api_error(
+          ErrorCode::kResourceExhausted,
+          fmt::format("the request asks for {} circuits; the limit is {} per request",
+                      solver::expand_flows(req).size(), opt.max_circuits_per_request))));
+    }
+    const auto decision = solver.solve_in_place(alloc, req);
+    const TimePoint now = ex.now();
+    RequestRecord rec;
+    rec.request = req;
+    rec.created = now;
+    rec.accepted = decision.accepted;
+    if (decision.rejection) {
+      rec.reason = decision.rejection->reason;
+      rec.message = decision.rejection->message;
+    }
+    if (decision.accepted) {
+      for (auto victim : decision.preempt) {
+        auto& c = circuits.at(victim);
+        let_go(c, CircuitState::kPreempted,
+               fmt::format("preempted by request {} (priority {})", req.request_id, req.priority));
+        rec.preempted.push_back(victim);
+      }
+      std::optional<TimePoint> lease_end;
+      if (req.duration_seconds > 0) lease_end = now + Duration::s(req.duration_seconds);
+      for (const auto& c : decision.circuits) {
+        auto added = alloc.add(c);
+        if (!added) {  // the solver and state disagree: a bug, never a client error
+          spdlog::error("solver produced a conflicting circuit: {}", added.error().message);
+          return done(unexpected(api_error(ErrorCode::kInternal, added.error().message)));
+        }
+        CircuitRecord cr;
+        cr.circuit = c;
+        cr.job_id = req.job_id;
+        cr.tenant = req.tenant;
+        cr.lease_end = lease_end;
+        cr.created = now;
+        cr.updated = now;
+        cr.state = CircuitState::kPending;
+        rec.circuits.push_back(c.id);
+        auto& stored = circuits[c.id] = cr;
+        CircuitEvent e{++last_sequence, now, CircuitState::kPending, stored};
+        stage_circuit(stored);
+        pending.events.push_back(e);
+        unpublished.push_back(std::move(e));
+      }
+      nlohmann::json packet = nlohmann::json::array();
+      for (const auto& f : decision.flows) {
+        if (!f.packet) continue;
+        packet.push_back({{"a", f.flow.a.endpoint + "/" + f.flow.a.port_group},
+                          {"b", f.flow.b.endpoint + "/" + f.flow.b.port_group},
+                          {"path", f.packet->nodes},
+                          {"bottleneck_gbps", f.packet->bottleneck.gbps()}});
+      }
+      rec.packet_flows_json = packet.dump();
+      if (lease_end) arm_lease(req.request_id, *lease_end);
+    }
+    ++counters.requests[decision.accepted ? "accepted" : "rejected"];
+    requests[req.request_id] = rec;
+    pending.requests.push_back(rec);
+    const std::string id = req.request_id;
+    when_committed([this, id, done](bool ok) {
+      if (!ok) return done(unexpected(api_error(ErrorCode::kUnavailable, "store unavailable")));
+      const RequestRecord& r = requests.at(id);
+      done(answer_for(r, false));
+      for (auto cid : r.circuits) start_programming(cid);
+    });
+  }
+
+  ApiResult<std::vector<CircuitRecord*>> circuits_for(const ReleaseSpec& spec) {
+    std::vector<CircuitRecord*> out;
+    if (!spec.request_id.empty()) {
+      auto r = requests.find(spec.request_id);
+      if (r == requests.end())
+        return unexpected(api_error(ErrorCode::kNotFound, "request_id: no request '" + spec.request_id + "'"));
+      for (auto id : r->second.circuits)
+        if (auto it = circuits.find(id); it != circuits.end()) out.push_back(&it->second);
+    }
+    for (auto id : spec.circuits) {
+      auto it = circuits.find(id);
+      if (it == circuits.end()) {
+        if (id.valid() && id.value() < alloc.next_id().value()) continue;  // released already
+        return unexpected(api_error(ErrorCode::kNotFound,
+                                    fmt::format("circuit_ids: no circuit {}", id.value())));
+      }
+      out.push_back(&it->second);
+    }
+    for (auto* c : out)
+      if (!spec.tenant.empty() && !c->tenant.empty() && c->tenant != spec.tenant)
+        return unexpected(api_error(ErrorCode::kFailedPrecondition,
+                                    fmt::format("circuit {} belongs to another tenant",
+                                                c->circuit.id.value())));
+    return out;
+  }
+};
+
+}  // namespace lightpath::core

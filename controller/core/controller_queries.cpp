@@ -1,0 +1,121 @@
+// Controller's read-only views: circuits, switches, ports, alarms, counters.
+#include "controller/core/controller_impl.h"
+
+namespace lightpath::core {
+
+ApiResult<CircuitRecord> Controller::get(CircuitId id) const {
+  auto it = impl_->circuits.find(id);
+  if (it == impl_->circuits.end())
+    return unexpected(api_error(ErrorCode::kNotFound, fmt::format("no circuit {}", id.value())));
+  return it->second;
+}
+
+std::vector<CircuitRecord> Controller::list(const CircuitFilter& f) const {
+  std::vector<CircuitRecord> out;
+  const auto& fab = impl_->fabric;
+  for (const auto& [id, c] : impl_->circuits) {
+    if (!f.job_id.empty() && c.job_id != f.job_id) continue;
+    if (!f.tenant.empty() && c.tenant != f.tenant) continue;
+    if (f.state ? c.state != *f.state : c.state == CircuitState::kReleased) continue;
+    if (!f.switch_name.empty()) {
+      bool on = false;
+      for (const auto& h : c.circuit.hops) on |= fab.optical_switch(h.optical_switch).name == f.switch_name;
+      if (!on) continue;
+    }
+    if (!f.endpoint.empty() && fab.endpoint(fab.port(c.circuit.a).endpoint).name != f.endpoint &&
+        fab.endpoint(fab.port(c.circuit.b).endpoint).name != f.endpoint)
+      continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
+WatchId Controller::watch(std::uint64_t after, WatchFilter filter,
+                          std::function<void(const CircuitEvent&)> on_event, bool replay_all) {
+  Impl& m = *impl_;
+  if (after > 0 || replay_all) {
+    const bool in_memory = !m.recent.empty() && m.recent.front().sequence <= after + 1;
+    if (in_memory) {
+      for (const auto& e : m.recent)
+        if (e.sequence > after && matches(e.circuit, filter)) on_event(e);
+    } else if (auto stored = m.store.events_after(after, std::numeric_limits<std::size_t>::max())) {
+      for (const auto& e : *stored)
+        if (matches(e.circuit, filter)) on_event(e);
+    }
+  }
+  const WatchId id = m.next_watch++;
+  m.watchers[id] = {std::move(filter), std::move(on_event)};
+  return id;
+}
+
+void Controller::unwatch(WatchId id) { impl_->watchers.erase(id); }
+
+std::vector<SwitchView> Controller::switches() const {
+  const Impl& m = *impl_;
+  std::vector<SwitchView> out;
+  for (std::uint32_t i = 0; i < m.fabric.optical_switches.size(); ++i) {
+    const SwitchId id(i);
+    const auto& sw = m.fabric.optical_switch(id);
+    out.push_back({id, sw.name, sw.kind, sw.port_count, m.alloc.ports_in_use(id),
+                   m.programmer.reconfigurations(id), m.programmer.has_driver(id) && m.programmer.up(id)});
+  }
+  return out;
+}
+
+ApiResult<std::vector<PortView>> Controller::ports(const std::string& switch_name) const {
+  const Impl& m = *impl_;
+  auto id = m.fabric.find_optical_switch(switch_name);
+  if (!id) return unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'"));
+  const auto& sw = m.fabric.optical_switch(*id);
+  std::map<int, CircuitId> owner;
+  for (const auto& [cid, c] : m.circuits)
+    for (const auto& h : c.circuit.hops)
+      if (h.optical_switch == *id && holds_resources(c.state)) {
+        owner[h.in_port] = cid;
+        owner[h.out_port] = cid;
+      }
+  std::vector<PortView> out;
+  for (int p = 0; p < sw.port_count; ++p) {
+    PortView v;
+    if (auto it = m.port_state.find({*id, p}); it != m.port_state.end()) v = it->second;
+    v.index = p;
+    const FiberId fid = sw.port_fiber[static_cast<std::size_t>(p)];
+    if (fid.valid()) {
+      const Fiber& f = m.fabric.fiber(fid);
+      const FiberEnd& far = (f.a.optical_switch == *id && f.a.port == p) ? f.b : f.a;
+      v.cabled_to = far.is_endpoint() ? m.fabric.port_name(far.endpoint_port)
+                                      : m.fabric.optical_switch(far.optical_switch).name + "/" +
+                                            std::to_string(far.port);
+    }
+    v.peer = -1;
+    if (auto peer = m.alloc.mems_peer(*id, p)) v.peer = *peer;
+    if (auto it = owner.find(p); it != owner.end()) v.circuit = it->second;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::vector<AlarmView> Controller::alarms(bool include_cleared) const {
+  std::vector<AlarmView> out;
+  for (const auto& a : impl_->alarm_log)
+    if (a.active || include_cleared) out.push_back(a);
+  return out;
+}
+
+std::map<CircuitState, std::size_t> Controller::circuits_by_state() const {
+  std::map<CircuitState, std::size_t> out;
+  for (const auto& [id, c] : impl_->circuits) ++out[c.state];
+  return out;
+}
+
+int Controller::ports_in_use() const {
+  int n = 0;
+  for (std::uint32_t i = 0; i < impl_->fabric.optical_switches.size(); ++i)
+    n += impl_->alloc.ports_in_use(SwitchId(i));
+  return n;
+}
+
+const Counters& Controller::counters() const { return impl_->counters; }
+const Fabric& Controller::fabric() const { return impl_->fabric; }
+
+}  // namespace lightpath::core
