@@ -128,6 +128,61 @@ std::vector<PlacedLink> concretize(const PortBudget& budget, const detail::LinkP
   return out;
 }
 
+// Which existing links go. A pair with more links today than in the target
+// drops its surplus; when it has a choice of copies, drop first the copy whose
+// switch the freed ports are wanted at: at each end, a partner the endpoint
+// must gain links with has a free port there too, so the new link can take
+// the freed ports without moving anything. Greedy, one copy at a time.
+std::vector<char> choose_drops(const std::vector<ExistingLink>& existing,
+                               const std::vector<std::vector<int>>& x,
+                               const std::vector<std::vector<int>>& cur,
+                               const std::vector<std::vector<int>>& capacity) {
+  const int n = static_cast<int>(x.size());
+  std::vector<char> drop(existing.size(), 0);
+  std::vector<std::vector<int>> room = capacity;  // ports free once drops are made
+  std::vector<std::vector<int>> surplus(n, std::vector<int>(n, 0));
+  std::vector<std::vector<int>> partners(n);  // endpoints each must gain links with
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      const int c = cur[std::min(i, j)][std::max(i, j)];  // cur is filled for i < j
+      surplus[i][j] = std::max(0, c - x[i][j]);
+      if (i != j && x[i][j] > c) partners[i].push_back(j);
+    }
+  for (const auto& e : existing) --room[e.i][e.s], --room[e.j][e.s];
+  std::vector<std::size_t> choices;
+  auto release = [&](std::size_t k) {
+    const auto& e = existing[k];
+    drop[k] = 1;
+    ++room[e.i][e.s], ++room[e.j][e.s];
+    --surplus[e.i][e.j], --surplus[e.j][e.i];
+  };
+  for (std::size_t k = 0; k < existing.size(); ++k) {
+    const auto& e = existing[k];
+    if (x[e.i][e.j] == 0)
+      release(k);  // every copy goes: no choice
+    else if (surplus[e.i][e.j] > 0)
+      choices.push_back(k);
+  }
+  auto helps = [&](int v, int s) {
+    int h = 0;
+    for (int k : partners[v]) h += room[k][s] > 0 ? 1 : 0;
+    return h;
+  };
+  for (;;) {
+    std::size_t best = existing.size();
+    int best_score = -1;
+    for (std::size_t k : choices) {
+      const auto& e = existing[k];
+      if (drop[k] || surplus[e.i][e.j] == 0) continue;
+      const int score = std::min(helps(e.i, e.s), 1) + std::min(helps(e.j, e.s), 1);
+      if (score > best_score) best = k, best_score = score;
+    }
+    if (best == existing.size()) break;
+    release(best);
+  }
+  return drop;
+}
+
 }  // namespace
 
 Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& target,
@@ -155,12 +210,17 @@ Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& ta
   plan.lower_bound_changes = foreign;
   for (int i = 0; i < n; ++i)
     for (int j = i + 1; j < n; ++j) plan.lower_bound_changes += std::abs((*x)[i][j] - cur[i][j]);
+  const std::vector<char> dropped = choose_drops(*existing, *x, cur, capacity);
   std::vector<std::vector<int>> need = *x;
-  for (const auto& e : *existing)
-    if (need[e.i][e.j] > 0 && placer.keep(e.s, e.i, e.j)) {
+  for (std::size_t k = 0; k < existing->size(); ++k) {
+    const auto& e = (*existing)[k];
+    if (!dropped[k] && need[e.i][e.j] > 0 && placer.keep(e.s, e.i, e.j)) {
       --need[e.i][e.j];
       --need[e.j][e.i];
+    } else {
+      placer.note_dropped(e.s, e.i, e.j);
     }
+  }
 
   // Round-robin over pairs, so that no pair's copies crowd out the others
   // among equally constrained links.
@@ -179,6 +239,7 @@ Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& ta
         {fabric.endpoints[pair.first].name, fabric.endpoints[pair.second].name, count});
     plan.unplaced_links += count;
   }
+  placer.move_back();
   plan.moved_links = placer.moved_kept();
 
   plan.cross_connects = concretize(budget, placer, *existing);

@@ -1,12 +1,14 @@
 #include "controller/solver/link_placer.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <utility>
 
 namespace lightpath::solver::detail {
 
 constexpr int kWalkAttempts = 400;
+constexpr int kMoveBackPasses = 8;
 
 LinkPlacer::LinkPlacer(const std::vector<std::vector<int>>& capacity)
     : n_(static_cast<int>(capacity.size())),
@@ -16,6 +18,7 @@ LinkPlacer::LinkPlacer(const std::vector<std::vector<int>>& capacity)
   usage_.assign(cap_.size(), 0);
   kept_.assign(static_cast<std::size_t>(s_) * n_ * n_, 0);
   fresh_.assign(kept_.size(), 0);
+  current_.assign(kept_.size(), 0);
 }
 
 void LinkPlacer::add(std::vector<int>& counts, int s, int i, int j, int delta) {
@@ -28,7 +31,39 @@ void LinkPlacer::add(std::vector<int>& counts, int s, int i, int j, int delta) {
 bool LinkPlacer::keep(int s, int i, int j) {
   if (room(i, s) <= 0 || room(j, s) <= 0) return false;
   add(kept_, s, i, j, 1);
+  ++current_[at(s, i, j)];
+  ++current_[at(s, j, i)];
   return true;
+}
+
+void LinkPlacer::note_dropped(int s, int i, int j) {
+  ++current_[at(s, i, j)];
+  ++current_[at(s, j, i)];
+}
+
+int LinkPlacer::move_cost(int from, int to, int u, int v) const {
+  const std::size_t a = at(from, u, v), b = at(to, u, v);
+  const int fa = kept_[a] + fresh_[a], ca = current_[a];
+  const int fb = kept_[b] + fresh_[b], cb = current_[b];
+  const int delta =
+      std::abs(fa - 1 - ca) - std::abs(fa - ca) + std::abs(fb + 1 - cb) - std::abs(fb - cb);
+  return delta > 0 ? 1 : 0;
+}
+
+int LinkPlacer::moved_kept() const {
+  int per_switch = 0, per_pair = 0;
+  for (int i = 0; i < n_; ++i)
+    for (int j = i + 1; j < n_; ++j) {
+      int f = 0, c = 0;
+      for (int s = 0; s < s_; ++s) {
+        const std::size_t k = at(s, i, j);
+        f += kept_[k] + fresh_[k];
+        c += current_[k];
+        per_switch += std::max(0, current_[k] - kept_[k] - fresh_[k]);
+      }
+      per_pair += std::max(0, c - f);
+    }
+  return per_switch - per_pair;
 }
 
 bool LinkPlacer::place_greedy(int i, int j) {
@@ -162,11 +197,9 @@ bool LinkPlacer::recolor(const Recolor& r, bool undo) {
     if (from_counts[at(r.from, r.u, r.v)] <= 0) return false;
     add(from_counts, r.from, r.u, r.v, -1);
     add(fresh_, r.to, r.u, r.v, 1);
-    if (r.was_kept) ++moved_;
   } else {
     add(fresh_, r.to, r.u, r.v, -1);
     add(from_counts, r.from, r.u, r.v, 1);
-    if (r.was_kept) --moved_;
   }
   return true;
 }
@@ -198,24 +231,25 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
     const int u = st / 2, k = st % 2, d = dist[st];
     if (d >= end_cost) break;  // nothing cheaper can follow in a 0-1 BFS
     const int shed = k == 0 ? s : t, gain = k == 0 ? t : s;
-    for (int kept = 0; kept < 2; ++kept) {
-      const auto& counts = kept ? kept_ : fresh_;
-      for (int w = 0; w < n_; ++w) {
-        if (w == u || counts[at(shed, u, w)] == 0) continue;
-        const int nd = d + kept;
-        if (absorbs(w, gain)) {
-          if (nd < end_cost) end_cost = nd, end_from = st, end_to = w, end_kept = kept;
-          continue;
-        }
-        const int next = 2 * w + (1 - k);
-        if (nd >= dist[next]) continue;
-        dist[next] = nd;
-        pred[next] = {st, kept == 1};
-        if (kept)
-          queue.push_back(next);
-        else
-          queue.push_front(next);
+    for (int w = 0; w < n_; ++w) {
+      if (w == u) continue;
+      const std::size_t e = at(shed, u, w);
+      if (kept_[e] + fresh_[e] == 0) continue;
+      const bool kept = fresh_[e] == 0;  // recolor a fresh copy when there is one
+      const int cost = move_cost(shed, gain, u, w);
+      const int nd = d + cost;
+      if (absorbs(w, gain)) {
+        if (nd < end_cost) end_cost = nd, end_from = st, end_to = w, end_kept = kept;
+        continue;
       }
+      const int next = 2 * w + (1 - k);
+      if (nd >= dist[next]) continue;
+      dist[next] = nd;
+      pred[next] = {st, kept};
+      if (cost)
+        queue.push_back(next);
+      else
+        queue.push_front(next);
     }
   }
   Path path;
@@ -234,7 +268,7 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
 
 // Applies a path found on the state graph, which may visit an endpoint twice;
 // checks the result and undoes it when a capacity or count would break.
-bool LinkPlacer::apply(const Path& path, int x, int y, int s, int t) {
+bool LinkPlacer::apply(const Path& path, int x, int y, int s, int t, bool need_room) {
   std::size_t done = 0;
   bool ok = true;
   for (; done < path.moves.size(); ++done)
@@ -246,10 +280,82 @@ bool LinkPlacer::apply(const Path& path, int x, int y, int s, int t) {
     for (const auto& m : path.moves)
       for (int v : {m.u, m.v})
         for (int c : {s, t}) ok = ok && usage(v, c) <= cap(v, c);
-  ok = ok && room(x, s) > 0 && room(y, s) > 0;
+  ok = ok && (!need_room || (room(x, s) > 0 && room(y, s) > 0));
   if (ok) return true;
   while (done-- > 0) recolor(path.moves[done], true);
   return false;
+}
+
+int LinkPlacer::cost_at(int a, int b) const {
+  int cost = 0;
+  for (int s : {a, b})
+    for (int i = 0; i < n_; ++i)
+      for (int j = i + 1; j < n_; ++j) {
+        const std::size_t k = at(s, i, j);
+        cost += std::abs(kept_[k] + fresh_[k] - current_[k]);
+      }
+  return cost;
+}
+
+// Takes one (i,j) link off a and puts it on b: i frees a port at b by an
+// alternating b/a path (i has room at a now), then j does the same if that
+// path did not free it already; kept only when switches a and b end with
+// fewer changed cross-connects (exact, whatever the paths' estimated cost).
+bool LinkPlacer::relocate(int i, int j, int a, int b) {
+  const int before = cost_at(a, b);
+  const bool was_kept = fresh_[at(a, i, j)] == 0;
+  add(was_kept ? kept_ : fresh_, a, i, j, -1);
+  Path first = cheapest_path(j, i, b, a);
+  bool ok = first.cost >= 0 && apply(first, j, i, b, a, false);
+  Path second;
+  // On a full fabric the first path ends at j (the only endpoint with room at
+  // a), which then has shed a b-link too, so the second is not needed.
+  if (ok && (room(i, b) <= 0 || room(j, b) <= 0)) {
+    second = cheapest_path(i, j, b, a);
+    ok = second.cost >= 0 && apply(second, i, j, b, a);
+    if (!ok)
+      for (auto it = first.moves.rbegin(); it != first.moves.rend(); ++it) recolor(*it, true);
+  }
+  if (!ok) {
+    add(was_kept ? kept_ : fresh_, a, i, j, 1);
+    return false;
+  }
+  add(fresh_, b, i, j, 1);
+  if (cost_at(a, b) < before) return true;
+  add(fresh_, b, i, j, -1);
+  for (auto it = second.moves.rbegin(); it != second.moves.rend(); ++it) recolor(*it, true);
+  for (auto it = first.moves.rbegin(); it != first.moves.rend(); ++it) recolor(*it, true);
+  add(was_kept ? kept_ : fresh_, a, i, j, 1);
+  return false;
+}
+
+void LinkPlacer::move_back() {
+  std::vector<int> short_at;  // switches where the pair has fewer links than today
+  for (int pass = 0; pass < kMoveBackPasses; ++pass) {
+    bool improved = false;
+    for (int i = 0; i < n_; ++i)
+      for (int j = i + 1; j < n_; ++j) {
+        short_at.clear();
+        for (int b = 0; b < s_; ++b) {
+          const std::size_t kb = at(b, i, j);
+          if (kept_[kb] + fresh_[kb] < current_[kb]) short_at.push_back(b);
+        }
+        if (short_at.empty()) continue;
+        for (int a = 0; a < s_; ++a) {
+          const std::size_t ka = at(a, i, j);
+          if (kept_[ka] + fresh_[ka] <= current_[ka]) continue;
+          for (int b : short_at) {
+            const std::size_t kb = at(b, i, j);
+            if (kept_[kb] + fresh_[kb] >= current_[kb]) continue;  // filled meanwhile
+            if (relocate(i, j, a, b) || relocate(j, i, a, b)) {
+              improved = true;
+              break;
+            }
+          }
+        }
+      }
+    if (!improved) break;
+  }
 }
 
 }  // namespace lightpath::solver::detail

@@ -8,9 +8,12 @@
 // along an alternating s/t path (a Kempe-chain move) until one end frees a
 // port at a switch where the other end has one.
 //
-// Links are either kept (they exist today; moving one costs a removal and an
-// addition) or fresh (planned now; moving one costs nothing). Repair takes the
-// alternating path that moves the fewest kept links, found by a 0-1 BFS over
+// Links are either kept (they exist today) or fresh (planned now). What a
+// recoloring costs is judged against today's per-switch counts (note_current):
+// moving a link of (u,v) from s to t costs one removal + one addition unless
+// it goes back to a switch where (u,v) had a link today that the plan dropped,
+// or leaves a switch where (u,v) already has more links than today. Repair
+// takes the alternating path of least such cost, found by a 0-1 BFS over
 // (endpoint, color to shed) states.
 
 #include <cstdint>
@@ -26,6 +29,9 @@ class LinkPlacer {
 
   // Records an existing link on switch s; false when s has no room left.
   bool keep(int s, int i, int j);
+  // Records an existing link on switch s that the plan drops (a surplus copy):
+  // it takes no port, but moving a link of (i,j) back to s costs nothing.
+  void note_dropped(int s, int i, int j);
   // Places a fresh link on the switch with the most room at both ends; false
   // when no switch has room at both ends.
   bool place_greedy(int i, int j);
@@ -36,10 +42,16 @@ class LinkPlacer {
   // Returns the links left unplaced.
   std::vector<std::pair<int, int>> place_all(const std::vector<std::pair<int, int>>& links);
 
+  // Moves links of pairs that sit on a switch beyond today's count back to a
+  // switch where the pair lost a link today, by two alternating paths, when
+  // that lowers the cross-connects changed; repeats while it helps.
+  void move_back();
+
   int kept(int s, int i, int j) const { return kept_[at(s, i, j)]; }
   int fresh(int s, int i, int j) const { return fresh_[at(s, i, j)]; }
-  // Kept links recolored by repair (each costs a removal and an addition).
-  int moved_kept() const { return moved_; }
+  // Links removed beyond each pair's surplus: existing links that left their
+  // switch (each costs a removal and an addition the pair count does not).
+  int moved_kept() const;
   int endpoints() const { return n_; }
   int switches() const { return s_; }
 
@@ -61,8 +73,13 @@ class LinkPlacer {
   int room(int i, int s) { return cap(i, s) - usage(i, s); }
   void add(std::vector<int>& counts, int s, int i, int j, int delta);
   bool recolor(const Recolor& r, bool undo);
+  // 0 when recoloring a (u,v) link from `from` to `to` changes no more
+  // cross-connects than it saves against today's counts, else 1.
+  int move_cost(int from, int to, int u, int v) const;
   Path cheapest_path(int x, int y, int s, int t);
-  bool apply(const Path& path, int x, int y, int s, int t);
+  bool apply(const Path& path, int x, int y, int s, int t, bool need_room = true);
+  bool relocate(int i, int j, int a, int b);
+  int cost_at(int a, int b) const;  // cross-connects changed on switches a and b
   bool random_walk(int x, int y, int s, int t);
   int place_greedy_at(int i, int j);  // the switch used, or -1
   std::uint64_t next_random();
@@ -71,9 +88,9 @@ class LinkPlacer {
   int s_ = 0;
   std::vector<int> cap_;
   std::vector<int> usage_;
-  std::vector<int> kept_;   // [s][i][j], symmetric
-  std::vector<int> fresh_;  // [s][i][j], symmetric
-  int moved_ = 0;
+  std::vector<int> kept_;     // [s][i][j], symmetric
+  std::vector<int> fresh_;    // [s][i][j], symmetric
+  std::vector<int> current_;  // [s][i][j], symmetric: today's links, dropped ones too
   std::uint64_t walk_state_ = 0x9e3779b97f4a7c15ull;  // fixed: plans are deterministic
 };
 

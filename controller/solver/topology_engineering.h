@@ -59,7 +59,9 @@ struct EngineeringPlan {
   std::vector<CrossConnect> removed;
   std::vector<CrossConnect> added;
   int lower_bound_changes = 0;  // no plan can do fewer removals + additions
-  int moved_links = 0;          // kept links moved to another switch to make room
+  // Existing links moved to another switch to make room: removals beyond each
+  // pair's surplus (each also costs an addition the bound does not count).
+  int moved_links = 0;
   int unplaced_links = 0;
   std::vector<UnplacedLink> unplaced;  // by pair
 
