@@ -3,12 +3,26 @@
 // owns virtual time, a queue of pending events and the seeded random source.
 //
 // Order: events run by (time, insertion sequence), so events due at the same
-// time run in the order they were scheduled. Events due at the current time
-// wait in a FIFO beside the heap; the rest sit in a 4-ary heap of compact
-// {time, sequence, slot} records. Handlers live in a slab of fixed slots
-// with a free list, stored in place (InlineTask), so a steady stream of
-// events allocates nothing. Cancellation frees the slot at once and leaves
-// the heap record behind as a tombstone that is skipped when it surfaces.
+// time run in the order they were scheduled. Pending events sit in a radix
+// heap of compact {time, sequence, slot} records: virtual time never goes
+// backwards, so a record is filed in bucket b = the position of the highest
+// bit in which its time differs from `last_`, the time of the most recent
+// minimum (bucket 0: equal to it). Pushing is O(1); when bucket 0 runs dry
+// the lowest non-empty bucket is emptied into the buckets below it around
+// its own minimum, so a record moves at most 64 times over its life and
+// usually a handful. Records reach a bucket only in sequence order (a bucket
+// is refilled only while empty, and sequences only grow), so bucket 0 holds
+// the events due at `last_` in the order they were scheduled, and events
+// scheduled for that time later append behind them.
+//
+// After run_until() leaves the clock short of `last_` an event may be
+// scheduled before `last_`; such early events go to a small 4-ary heap
+// ordered by (time, sequence), which runs ahead of the buckets.
+//
+// Handlers live in a slab of fixed slots with a free list, stored in place
+// (InlineTask), so a steady stream of events allocates nothing.
+// Cancellation frees the slot at once and leaves the record behind as a
+// tombstone that is skipped when it surfaces.
 
 #include <cassert>
 #include <cstdint>
@@ -49,12 +63,7 @@ class EventEngine {
     Slot& s = slot(index);
     s.task.emplace(std::forward<F>(fn));
     s.key = (next_seq_++ << kSlotBits) | index;
-    const Entry e{when.since_epoch_ns(), s.key};
-    if (when == now_) {
-      fifo_.push_back(e);
-    } else {
-      heap_push(e);
-    }
+    push(Entry{when.since_epoch_ns(), s.key});
     ++live_;
     return EventId{(static_cast<std::uint64_t>(s.gen) << 32) | (index + 1ULL)};
   }
@@ -100,10 +109,14 @@ class EventEngine {
   static constexpr std::uint64_t kSlotMask = (1ULL << kSlotBits) - 1;
   static constexpr std::uint64_t kSeqLimit = 1ULL << (64 - kSlotBits);
   static constexpr std::uint64_t kFreeKey = ~0ULL;
-  static constexpr std::size_t kHeapPad = 3;  // heap_[kHeapPad] is the root
+  static constexpr std::size_t kHeapPad = 3;  // early_[kHeapPad] is the root
+  static constexpr int kBuckets = 65;
+  static constexpr int kPrefetchBucket = 4;  // see refill()
+  static constexpr int kPrefetchCap = 32;
   static constexpr std::uint32_t kChunkBits = 12;
   static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
   static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
+  static constexpr std::uint32_t kArenaChunks = 8;  // 8 chunks of 256 KiB
 
   static bool before(const Entry& a, const Entry& b) {
     return a.time < b.time || (a.time == b.time && a.key < b.key);
@@ -121,9 +134,28 @@ class EventEngine {
     free_head_ = i;
   }
   void grow();
+  // Bucket of time t relative to last_: 0 when equal, else 1 + the index of
+  // the highest differing bit. Requires t >= last_.
+  int bucket_of(std::int64_t t) const {
+    const auto x = static_cast<std::uint64_t>(t ^ last_);
+    return x == 0 ? 0 : 64 - __builtin_clzll(x);
+  }
+  void push(Entry e) {
+    if (e.time < last_) [[unlikely]] {
+      heap_push(e);
+      return;
+    }
+    const int b = bucket_of(e.time);
+    buckets_[b].push_back(e);
+    if (b != 0) occupied_ |= 1ULL << (b - 1);
+  }
+  // Empties the lowest non-empty bucket above 0 into the ones below it,
+  // around its minimum; false when every bucket is empty.
+  bool refill();
   void heap_push(Entry e);
   Entry heap_pop();
-  // Removes the next live entry from the FIFO or the heap; false when none.
+  // Removes the next live entry (early heap first, then bucket 0, refilling
+  // it as needed); false when none.
   bool pop_live(Entry& out);
   void purge_tombstones();
   // Gives pending events fresh sequence numbers from zero, keeping their
@@ -132,8 +164,9 @@ class EventEngine {
   bool live(const Entry& e) {
     return slot(static_cast<std::uint32_t>(e.key & kSlotMask)).key == e.key;
   }
-  std::size_t heap_size() const { return heap_.size() - kHeapPad; }
-  void rebuild_heap(std::vector<Entry> entries);
+  std::size_t heap_size() const { return early_.size() - kHeapPad; }
+  // Drops every record, then files `entries` (sorted by time, then key).
+  void refile(const std::vector<Entry>& entries);
 
  public:
   // Jumps the sequence counter close to its limit, to test renumbering.
@@ -156,10 +189,22 @@ class EventEngine {
     void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t(64)); }
     bool operator==(const LineAligned&) const { return true; }
   };
-  std::vector<Entry, LineAligned<Entry>> heap_;  // kHeapPad unused records, then the heap
-  std::vector<Entry> fifo_;  // all due now, in sequence order; read from fifo_head_
-  std::size_t fifo_head_ = 0;
-  std::vector<std::unique_ptr<Slot[]>> chunks_;
+  // Events before last_: kHeapPad unused records, then a 4-ary heap.
+  std::vector<Entry, LineAligned<Entry>> early_;
+  std::int64_t last_;  // every record in buckets_ is due at or after it
+  std::vector<Entry> buckets_[kBuckets];
+  std::size_t head_ = 0;        // buckets_[0] is read from here
+  std::uint64_t occupied_ = 0;  // bit b-1 set when buckets_[b] may be non-empty
+  // Slots live in chunks of kChunkSize; past the first kArenaChunks chunks
+  // they are carved from 2 MiB arenas that ask for transparent huge pages,
+  // so that a large slab's random accesses do not also miss the TLB.
+  std::vector<Slot*> chunks_;
+  struct Arena {
+    void* base;
+    std::size_t bytes;
+    std::size_t align;
+  };
+  std::vector<Arena> arenas_;
   std::uint32_t free_head_ = kNoSlot;
   std::uint64_t next_seq_ = 0;
   std::size_t live_ = 0;
