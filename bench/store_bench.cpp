@@ -8,6 +8,13 @@
 // (which others' load disturbs less). A bare one-row commit with the same
 // pragmas is measured alongside as the machine's ceiling at that moment.
 //
+// A second table replays what lightpathd writes for 8-circuit requests
+// (bench/daemon_bench): the acknowledging commit of one request (the request
+// record, 8 new PENDING circuits of 2 hops and 1 wavelength, 8 events), and
+// the lazy commit that follows it, moving 16 circuits one lifecycle step (8 of
+// this request to PROGRAMMING, 8 of the previous one to ACTIVE) with one event
+// each. Each request costs one of each, so requests/s is the rate of pairs.
+//
 // Usage: store_bench [commits]   (default 2000 per case; temp files in /tmp)
 
 #include <sqlite3.h>
@@ -19,6 +26,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "controller/store/sqlite_store.h"
 
@@ -125,6 +133,93 @@ Rate measure(const std::string& path, bool durable, int per_commit, int commits)
   return {commits / secs, cpu * 1e6 / commits};
 }
 
+core::RequestRecord request8(std::uint32_t n, std::uint32_t first_circuit) {
+  core::RequestRecord r = request(n);
+  r.circuits.clear();
+  for (std::uint32_t k = 0; k < 8; ++k) r.circuits.push_back(CircuitId(first_circuit + k));
+  return r;
+}
+
+core::CircuitEvent event_for(std::uint64_t sequence, const core::CircuitRecord& c,
+                             core::CircuitState previous) {
+  core::CircuitEvent e;
+  e.sequence = sequence;
+  e.at = c.updated;
+  e.previous = previous;
+  e.circuit = c;
+  return e;
+}
+
+struct Lifecycle {
+  Rate ack;   // the request's acknowledging commit
+  Rate lazy;  // the 16-move lifecycle commit
+  double requests_per_s = 0;
+};
+
+Lifecycle measure_lifecycle(const std::string& path, bool durable, int requests) {
+  auto opened = store::SqliteStore::open(path, {.durable = durable});
+  if (!opened) {
+    std::fprintf(stderr, "%s\n", opened.error().message.c_str());
+    std::exit(1);
+  }
+  auto& s = **opened;
+  auto commit = [&](const store::WriteBatch& b) {
+    if (auto r = s.commit(b); !r) {
+      std::fprintf(stderr, "%s\n", r.error().message.c_str());
+      std::exit(1);
+    }
+  };
+  std::uint64_t sequence = 0;
+  std::vector<core::CircuitRecord> previous, current;
+  double ack_wall = 0, ack_cpu = 0, lazy_wall = 0, lazy_cpu = 0;
+  std::int64_t clock_ns = 1'700'000'000'000'000'000;
+  const auto start = std::chrono::steady_clock::now();
+  for (int n = 0; n < requests; ++n) {
+    const std::uint32_t first = static_cast<std::uint32_t>(n) * 8 + 1;
+    store::WriteBatch ack;
+    ack.requests.push_back(request8(static_cast<std::uint32_t>(n) + 1, first));
+    current.clear();
+    for (std::uint32_t k = 0; k < 8; ++k) {
+      core::CircuitRecord c = circuit(first + k);
+      c.circuit.request_id = ack.requests.back().request.request_id;
+      c.created = c.updated = TimePoint::from_ns(clock_ns);
+      current.push_back(c);
+      ack.circuits.push_back(c);
+      ack.events.push_back(event_for(++sequence, c, core::CircuitState::kPending));
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    double c0 = cpu_seconds();
+    commit(ack);
+    ack_cpu += cpu_seconds() - c0;
+    ack_wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    clock_ns += 1000;
+    store::WriteBatch lazy;
+    auto move = [&](core::CircuitRecord& c, core::CircuitState to) {
+      const core::CircuitState from = c.state;
+      c.state = to;
+      c.updated = TimePoint::from_ns(clock_ns);
+      lazy.circuits.push_back(c);
+      lazy.events.push_back(event_for(++sequence, c, from));
+    };
+    for (auto& c : current) move(c, core::CircuitState::kProgramming);
+    for (auto& c : previous) move(c, core::CircuitState::kActive);
+    t0 = std::chrono::steady_clock::now();
+    c0 = cpu_seconds();
+    commit(lazy);
+    lazy_cpu += cpu_seconds() - c0;
+    lazy_wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::swap(previous, current);
+  }
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Lifecycle out;
+  out.ack = {requests / ack_wall, ack_cpu * 1e6 / requests};
+  out.lazy = {requests / lazy_wall, lazy_cpu * 1e6 / requests};
+  out.requests_per_s = requests / secs;
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -151,6 +246,30 @@ int main(int argc, char** argv) {
       std::printf("%-7s %-13s %11.0f %12.0f %15.0f\n", durable ? "FULL" : "NORMAL", name.c_str(),
                   best.commits_per_s, best.commits_per_s * std::max(per_commit, 1), cpu[1]);
     }
+  }
+
+  std::printf(
+      "\n8-circuit requests: ack = 1 request + 8 new circuits + 8 events; lazy = 16 moves "
+      "+ 16 events\n");
+  std::printf("%-7s %12s %10s %14s %10s %15s\n", "sync", "ack commit/s", "CPU us", "lazy commit/s",
+              "CPU us", "requests/s");
+  for (bool durable : {true, false}) {
+    Lifecycle best;
+    std::vector<double> ack_cpu, lazy_cpu;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto path = dir + "/bench-" + std::to_string(run++) + ".db";
+      const Lifecycle l = measure_lifecycle(path, durable, commits);
+      best.ack.commits_per_s = std::max(best.ack.commits_per_s, l.ack.commits_per_s);
+      best.lazy.commits_per_s = std::max(best.lazy.commits_per_s, l.lazy.commits_per_s);
+      best.requests_per_s = std::max(best.requests_per_s, l.requests_per_s);
+      ack_cpu.push_back(l.ack.cpu_us_per_commit);
+      lazy_cpu.push_back(l.lazy.cpu_us_per_commit);
+    }
+    std::sort(ack_cpu.begin(), ack_cpu.end());
+    std::sort(lazy_cpu.begin(), lazy_cpu.end());
+    std::printf("%-7s %12.0f %10.0f %14.0f %10.0f %15.0f\n", durable ? "FULL" : "NORMAL",
+                best.ack.commits_per_s, ack_cpu[1], best.lazy.commits_per_s, lazy_cpu[1],
+                best.requests_per_s);
   }
   std::filesystem::remove_all(dir);
   return 0;

@@ -106,9 +106,42 @@ UPDATE events SET state = json_extract(snapshot, '$.state');
 CREATE INDEX events_by_circuit ON events(circuit_id, sequence);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// Version 3: compact events. A circuit's ports, path, wavelengths and
+// bandwidth are fixed while it exists, so an event stores only what changes
+// (state, reason, lease end, update time) and is read back joined to the
+// circuit's rows; snapshot (JSON) is kept only for events whose circuit was
+// later rewritten with other fixed fields, and for the events of earlier
+// versions. SQLite cannot relax a column's NOT NULL and CHECK in place, so
+// the table is rebuilt; old rows keep their snapshot and get the new columns
+// from it.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE events_v3 (
+  sequence INTEGER PRIMARY KEY CHECK (sequence > 0),
+  at_ns INTEGER NOT NULL,
+  circuit_id INTEGER NOT NULL REFERENCES circuits(id),
+  previous_state TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  lease_end_ns INTEGER,
+  updated_ns INTEGER NOT NULL,
+  snapshot TEXT CHECK (snapshot IS NULL OR json_valid(snapshot))
+) STRICT;
+INSERT INTO events_v3 (sequence, at_ns, circuit_id, previous_state, state, reason,
+                       lease_end_ns, updated_ns, snapshot)
+  SELECT sequence, at_ns, circuit_id, previous_state, state,
+         COALESCE(json_extract(snapshot, '$.reason'), ''),
+         json_extract(snapshot, '$.lease_end_ns'),
+         COALESCE(json_extract(snapshot, '$.updated_ns'), 0), snapshot
+  FROM events;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE INDEX events_by_circuit ON events(circuit_id, sequence);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "desired state: requests, circuits, hops, wavelengths, event log", kV1},
     {2, "event sequence counter; events.state; events by circuit", kV2},
+    {3, "compact events: changing fields only, snapshot only when needed", kV3},
 }};
 
 }  // namespace

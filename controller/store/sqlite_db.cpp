@@ -142,6 +142,10 @@ Result<std::int64_t> Database::query_int(std::string_view sql) {
   return st->int64(0);
 }
 
+std::int64_t Database::changes() const {
+  return sqlite3_changes64(db_);
+}
+
 bool Database::in_transaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }
@@ -161,8 +165,11 @@ Error Database::error(std::string_view what, int rc) const {
                                  sqlite3_errstr(rc))};
 }
 
+// BEGIN and COMMIT run once per commit: cached, they are not parsed each time.
 Result<Transaction> Transaction::begin(Database& db, Kind kind) {
-  auto r = db.exec(kind == Kind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  auto st = db.cached(kind == Kind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  if (!st) return unexpected(std::move(st).error());
+  auto r = (*st)->run();
   if (!r) return unexpected(std::move(r).error());
   return Transaction(&db);
 }
@@ -174,7 +181,9 @@ Transaction::~Transaction() {
 }
 
 Result<bool> Transaction::commit() {
-  auto r = db_->exec("COMMIT");
+  auto st = db_->cached("COMMIT");
+  if (!st) return unexpected(std::move(st).error());
+  auto r = (*st)->run();
   if (!r) return r;  // the destructor rolls back
   db_ = nullptr;
   return true;

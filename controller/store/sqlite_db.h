@@ -86,6 +86,9 @@ class Database {
   Result<std::int64_t> query_int(std::string_view sql);
 
   bool in_transaction() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE (0 when an upsert's
+  // ON CONFLICT DO NOTHING skipped the row).
+  std::int64_t changes() const;
   // The last error as "store '<path>': <what>: <sqlite message> (<code name>)".
   Error error(std::string_view what, int rc) const;
   // The extended result code (e.g. SQLITE_CONSTRAINT_PRIMARYKEY) of the last

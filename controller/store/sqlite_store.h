@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "controller/core/records.h"
@@ -35,7 +36,8 @@ struct StoreOptions {
 struct WriteBatch {
   // Inserted; a request_id already stored (or twice in the batch) fails the batch.
   std::vector<core::RequestRecord> requests;
-  // Upserted by circuit id, with their hops and wavelengths replaced.
+  // Upserted by circuit id, with their hops and wavelengths replaced. (A
+  // circuit whose fixed fields are unchanged costs one narrow UPDATE.)
   std::vector<core::CircuitRecord> circuits;
   // Appended; sequences must be strictly increasing, above every stored one.
   std::vector<core::CircuitEvent> events;
@@ -92,12 +94,26 @@ class SqliteStore {
  private:
   SqliteStore(std::string path, std::unique_ptr<Database> db, int version);
   Result<bool> write_batch(const WriteBatch& batch);
-  Result<std::vector<CircuitId>> load_links(const std::string& request_id, const char* role) const;
+  Result<bool> write_circuit(const core::CircuitRecord& rec);
+  Result<bool> write_event(const core::CircuitEvent& ev);
+  // The fixed fields of the circuit as stored, from memory or the database;
+  // nullptr if the circuit is not stored.
+  Result<const std::string*> stored_fixed(std::uint32_t id);
 
   std::string path_;
   std::unique_ptr<Database> db_;
   int schema_version_ = 0;
   mutable std::mutex mu_;
+  // Circuit id -> encoding of its fixed fields (everything but state, reason,
+  // lease end and update time) as committed, for circuits this store wrote or
+  // looked up, released ones excepted. It lets an unchanged circuit be
+  // updated in place and its events be stored compact. The store assumes it
+  // is the only writer of circuits (another process may read).
+  std::unordered_map<std::uint32_t, std::string> fixed_;
+  // The batch in progress: entries become fixed_ only once COMMIT succeeded.
+  std::unordered_map<std::uint32_t, std::string> staged_;
+  std::vector<std::uint32_t> released_;
+  std::string scratch_;
 };
 
 }  // namespace lightpath::store

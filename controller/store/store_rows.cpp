@@ -46,8 +46,8 @@ constexpr const char* kLiveWavelengths =
 constexpr const char* kOneWavelengths =
     "SELECT circuit_id, wavelength FROM circuit_wavelengths WHERE circuit_id = ? ORDER BY idx";
 constexpr const char* kEventsAfter =
-    "SELECT sequence, at_ns, previous_state, snapshot FROM events WHERE sequence > ? "
-    "ORDER BY sequence LIMIT ?";
+    "SELECT sequence, at_ns, previous_state, state, reason, lease_end_ns, updated_ns, snapshot, "
+    "circuit_id FROM events WHERE sequence > ? ORDER BY sequence LIMIT ?";
 
 std::int64_t clamp_to_int64(std::uint64_t v) {
   constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
@@ -199,29 +199,121 @@ Result<std::vector<core::CircuitRecord>> read_circuits(Database& db, CircuitSele
 
 Result<std::vector<core::CircuitEvent>> read_events(Database& db, std::uint64_t after,
                                                     std::size_t limit) {
-  std::vector<core::CircuitEvent> out;
+  struct Row {
+    core::CircuitEvent ev;
+    std::uint32_t circuit_id = 0;
+    bool compact = false;
+  };
+  std::vector<Row> rows;
   auto st = db.cached(kEventsAfter);
   if (!st) return unexpected(std::move(st).error());
   Statement& q = **st;
   q.bind_all(clamp_to_int64(after), clamp_to_int64(limit));
-  auto rows = each_row(q, [&]() -> Result<bool> {
-    core::CircuitEvent ev;
+  auto done = each_row(q, [&]() -> Result<bool> {
+    Row row;
+    core::CircuitEvent& ev = row.ev;
     ev.sequence = static_cast<std::uint64_t>(q.int64(0));
     ev.at = TimePoint::from_ns(q.int64(1));
     const auto previous = core::parse_circuit_state(q.text(2));
-    auto snapshot = nlohmann::json::parse(q.text(3), nullptr, /*allow_exceptions=*/false);
-    if (!previous || snapshot.is_discarded())
+    if (!previous)
       return unexpected(corrupt(db, fmt::format("event {} is unreadable", ev.sequence)));
-    auto rec = circuit_record_from_json(snapshot);
-    if (!rec)
-      return unexpected(corrupt(db, fmt::format("event {}: {}", ev.sequence, rec.error().message)));
     ev.previous = *previous;
-    ev.circuit = std::move(*rec);
-    out.push_back(std::move(ev));
+    if (q.is_null(7)) {
+      const auto state = core::parse_circuit_state(q.text(3));
+      if (!state)
+        return unexpected(corrupt(db, fmt::format("event {} is unreadable", ev.sequence)));
+      ev.circuit.state = *state;
+      ev.circuit.reason = q.text(4);
+      if (!q.is_null(5)) ev.circuit.lease_end = TimePoint::from_ns(q.int64(5));
+      ev.circuit.updated = TimePoint::from_ns(q.int64(6));
+      row.circuit_id = static_cast<std::uint32_t>(q.int64(8));
+      row.compact = true;
+    } else {
+      auto snapshot = nlohmann::json::parse(q.text(7), nullptr, /*allow_exceptions=*/false);
+      if (snapshot.is_discarded())
+        return unexpected(corrupt(db, fmt::format("event {} is unreadable", ev.sequence)));
+      auto rec = circuit_record_from_json(snapshot);
+      if (!rec)
+        return unexpected(
+            corrupt(db, fmt::format("event {}: {}", ev.sequence, rec.error().message)));
+      ev.circuit = std::move(*rec);
+    }
+    rows.push_back(std::move(row));
     return true;
   });
-  if (!rows) return unexpected(std::move(rows).error());
+  if (!done) return unexpected(std::move(done).error());
+
+  // The fixed fields of compact events come from their circuits' rows.
+  std::unordered_map<std::uint32_t, core::CircuitRecord> circuits;
+  std::vector<core::CircuitEvent> out;
+  out.reserve(rows.size());
+  for (Row& row : rows) {
+    if (row.compact) {
+      auto it = circuits.find(row.circuit_id);
+      if (it == circuits.end()) {
+        auto found = read_circuits(db, CircuitSelection::kOne, CircuitId(row.circuit_id));
+        if (!found) return unexpected(std::move(found).error());
+        if (found->empty())
+          return unexpected(corrupt(db, fmt::format("event {}: circuit {} is not stored",
+                                                    row.ev.sequence, row.circuit_id)));
+        it = circuits.emplace(row.circuit_id, std::move(found->front())).first;
+      }
+      core::CircuitRecord rec = it->second;
+      rec.state = row.ev.circuit.state;
+      rec.reason = std::move(row.ev.circuit.reason);
+      rec.lease_end = row.ev.circuit.lease_end;
+      rec.updated = row.ev.circuit.updated;
+      row.ev.circuit = std::move(rec);
+    }
+    out.push_back(std::move(row.ev));
+  }
   return out;
+}
+
+namespace {
+
+void put(std::string& out, const void* p, std::size_t n) {
+  out.append(static_cast<const char*>(p), n);
+}
+// 32-bit fields (ids, ports, priority, wavelengths) take 4 bytes: the store
+// keeps one encoding per live circuit in memory.
+void put32(std::string& out, std::int64_t v) {
+  const auto w = static_cast<std::uint32_t>(v);
+  put(out, &w, sizeof w);
+}
+void put64(std::string& out, std::int64_t v) {
+  put(out, &v, sizeof v);
+}
+void put_text(std::string& out, const std::string& s) {
+  put32(out, static_cast<std::int64_t>(s.size()));
+  out += s;
+}
+
+}  // namespace
+
+void encode_fixed(const core::CircuitRecord& rec, std::string& out) {
+  const solver::Circuit& c = rec.circuit;
+  out.clear();
+  put_text(out, c.request_id);
+  put_text(out, rec.job_id);
+  put_text(out, rec.tenant);
+  put32(out, c.priority);
+  put32(out, c.a.value());
+  put32(out, c.b.value());
+  put64(out, c.bandwidth.bits_per_second());
+  out += c.latency_max ? '\1' : '\0';
+  if (c.latency_max) put64(out, c.latency_max->count_ns());
+  const double margin = c.min_margin.value();
+  put(out, &margin, sizeof margin);
+  put64(out, rec.created.since_epoch_ns());
+  put32(out, static_cast<std::int64_t>(c.hops.size()));
+  for (const solver::Hop& h : c.hops) {
+    put32(out, h.optical_switch.value());
+    put32(out, h.in_port);
+    put32(out, h.out_port);
+  }
+  put32(out, static_cast<std::int64_t>(c.wavelengths.size()));
+  for (int w : c.wavelengths) put32(out, w);
 }
 
 }  // namespace lightpath::store

@@ -19,7 +19,15 @@ enum class CircuitSelection { kNotReleased, kOne };
 Result<std::vector<core::CircuitRecord>> read_circuits(Database& db, CircuitSelection which,
                                                        CircuitId id);
 
+// Events with sequence > `after`, oldest first. A compact event (no stored
+// snapshot) is its circuit's stored record with the event's state, reason,
+// lease end and update time.
 Result<std::vector<core::CircuitEvent>> read_events(Database& db, std::uint64_t after,
                                                     std::size_t limit);
+
+// Replaces `out` with an exact encoding of the fields of `rec` that do not
+// change while a circuit exists: everything but state, reason, lease_end and
+// updated. Two records encode equal iff those fields are equal.
+void encode_fixed(const core::CircuitRecord& rec, std::string& out);
 
 }  // namespace lightpath::store

@@ -47,7 +47,7 @@ TEST_CASE("opening a version 1 store migrates it to the latest, keeping its data
 
   auto s = open_store(path);
   CHECK(s->schema_version() == store::latest_schema_version());
-  CHECK(s->schema_version() == 2);
+  CHECK(s->schema_version() == 3);
   auto snap = s->load();
   REQUIRE(snap);
   REQUIRE(snap->circuits.size() == 1);
@@ -75,8 +75,94 @@ TEST_CASE("opening a version 1 store migrates it to the latest, keeping its data
   CHECK(d.query_text("SELECT group_concat(state, ',') FROM (SELECT state FROM events "
                      "ORDER BY sequence)")
             ->value_or("") == "PROGRAMMING,ACTIVE,ACTIVE");
-  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 2);
+  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 3);
   CHECK(*d.query_int("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_circuit'") == 1);
+}
+
+// Creates `path` as version 2 left it: circuit 5 with one hop and one
+// wavelength, and two events whose JSON snapshots differ from the circuit's
+// rows (an older path), as a restoration would have left them.
+std::vector<core::CircuitEvent> write_version_2(const std::string& path) {
+  auto db = store::Database::open(path, true);
+  REQUIRE(db);
+  store::Database& d = **db;
+  for (int v : {1, 2}) {
+    REQUIRE(d.exec(store::migrations()[v - 1].sql));
+    auto st = d.prepare("INSERT INTO schema_migrations VALUES (?, 0)");
+    REQUIRE(st);
+    st->bind_all(v);
+    REQUIRE(st->run());
+  }
+  REQUIRE(d.exec(
+      "INSERT INTO circuits VALUES (5, 'r1', 'job-r1', 'tenant-a', 7, 'ACTIVE', 'programmed', 15, "
+      "1005, 100000000000, 900001, 2.718281828459045, NULL, 1700000000000000001, 20)"));
+  REQUIRE(d.exec("INSERT INTO circuit_hops VALUES (5, 0, 4, 1, 2)"));
+  REQUIRE(d.exec("INSERT INTO circuit_wavelengths VALUES (5, 0, 9)"));
+  REQUIRE(d.exec("UPDATE counters SET value = 8"));
+  std::vector<core::CircuitEvent> written;
+  auto c = circuit_record(5, "r1");
+  for (int seq : {3, 8}) {
+    c.state = seq == 3 ? core::CircuitState::kProgramming : core::CircuitState::kActive;
+    c.updated = TimePoint::from_ns(seq * 1000);
+    written.push_back(event(static_cast<std::uint64_t>(seq), c));
+    auto st = d.prepare(
+        "INSERT INTO events (sequence, at_ns, circuit_id, previous_state, snapshot, state) "
+        "VALUES (?, ?, 5, 'PENDING', ?, ?)");
+    REQUIRE(st);
+    st->bind_all(seq, written.back().at.since_epoch_ns(), store::circuit_record_to_json(c).dump(),
+                 core::to_string(c.state));
+    REQUIRE(st->run());
+  }
+  return written;
+}
+
+TEST_CASE("opening a version 2 store migrates its events to the compact form, losing nothing") {
+  TempDir dir;
+  const auto path = dir.file("v2.db");
+  const auto written = write_version_2(path);
+  auto s = open_store(path);
+  CHECK(s->schema_version() == 3);
+
+  // Old events keep their snapshots: they read back exactly as written,
+  // though the circuit's rows now hold another path.
+  auto events = s->events_after(0, 10);
+  REQUIRE(events);
+  REQUIRE(events->size() == 2);
+  check_same((*events)[0], written[0]);
+  check_same((*events)[1], written[1]);
+
+  // New events for the same circuit are compact and read back in full.
+  auto snap = s->load();
+  REQUIRE(snap);
+  REQUIRE(snap->circuits.size() == 1);
+  CHECK(snap->last_event_sequence == 8);
+  auto c = snap->circuits[0];
+  CHECK(c.circuit.hops == std::vector<solver::Hop>{{SwitchId(4), 1, 2}});
+  c.state = core::CircuitState::kReleasing;
+  c.reason = "lease over";
+  c.updated = TimePoint::from_ns(99);
+  store::WriteBatch next;
+  next.circuits = {c};
+  next.events = {event(9, c, core::CircuitState::kActive)};
+  require_ok(s->commit(next));
+  events = s->events_after(8, 10);
+  REQUIRE(events);
+  REQUIRE(events->size() == 1);
+  check_same(events->front(), next.events[0]);
+  s.reset();
+
+  auto db = store::Database::open(path, false);
+  REQUIRE(db);
+  store::Database& d = **db;
+  CHECK(*d.query_int("SELECT count(*) FROM events WHERE snapshot IS NULL") == 1);
+  // The new columns of old rows were filled from their snapshots.
+  CHECK(d.query_text("SELECT group_concat(reason || '/' || updated_ns, ',') FROM (SELECT * FROM "
+                     "events ORDER BY sequence)")
+            ->value_or("") == "programmed/3000,programmed/8000,lease over/99");
+  CHECK(*d.query_int("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_circuit'") == 1);
+  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 3);
+  auto s2 = open_store(path);
+  REQUIRE(s2->integrity_check());
 }
 
 TEST_CASE("reopening a current store applies nothing twice") {

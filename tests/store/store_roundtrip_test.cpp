@@ -3,7 +3,9 @@
 // their ids; the event log reads back in order and trims without rewinding.
 
 #include <thread>
+#include <tuple>
 
+#include "controller/store/sqlite_db.h"
 #include "store/store_test_util.h"
 
 namespace lightpath::testing {
@@ -15,7 +17,7 @@ using store::WriteBatch;
 TEST_CASE("a new store is empty, in WAL mode, at the latest schema version") {
   TempDir dir;
   auto s = open_store(dir.file("state.db"));
-  CHECK(s->schema_version() == 2);
+  CHECK(s->schema_version() == 3);
   auto snap = s->load();
   REQUIRE(snap);
   CHECK(snap->requests.empty());
@@ -114,6 +116,154 @@ TEST_CASE("an upsert replaces a circuit's state, lease, hops and wavelengths") {
   REQUIRE(snap->circuits.size() == 1);
   check_same(snap->circuits[0], c);  // no stale hop or wavelength rows remain
   CHECK(snap->requests[0].circuits == std::vector<CircuitId>{CircuitId(1)});
+}
+
+// The lifecycle as the controller writes it: created PENDING, then moved
+// with only state, reason, lease and time changing. Such events are stored
+// compact and read back as the full record as of each event.
+TEST_CASE("lifecycle moves are stored compact and every event reads back as of its time") {
+  TempDir dir;
+  const auto path = dir.file("state.db");
+  auto c = circuit_record(1, "r1", CircuitState::kPending);
+  std::vector<core::CircuitEvent> written;
+  {
+    auto s = open_store(path);
+    WriteBatch ack;
+    ack.requests = {request_record("r1", {CircuitId(1)})};
+    ack.circuits = {c};
+    written.push_back(event(1, c));
+    ack.events = {written.back()};
+    require_ok(s->commit(ack));
+    for (auto [state, reason, seq] :
+         {std::tuple{CircuitState::kProgramming, "sent", 2}, {CircuitState::kActive, "", 3}}) {
+      const auto from = c.state;
+      c.state = state;
+      c.reason = reason;
+      c.updated = TimePoint::from_ns(c.updated.since_epoch_ns() + 1000);
+      c.lease_end.reset();
+      WriteBatch move;
+      move.circuits = {c};
+      written.push_back(event(static_cast<std::uint64_t>(seq), c, from));
+      move.events = {written.back()};
+      require_ok(s->commit(move));
+    }
+  }
+  // After a reopen the store no longer remembers the circuit: a further move
+  // must still be recognized as one and stored compact.
+  auto s = open_store(path);
+  const auto from = c.state;
+  c.state = CircuitState::kReleasing;
+  c.updated = TimePoint::from_ns(c.updated.since_epoch_ns() + 1000);
+  WriteBatch move;
+  move.circuits = {c};
+  written.push_back(event(4, c, from));
+  move.events = {written.back()};
+  require_ok(s->commit(move));
+
+  auto events = s->events_after(0, 100);
+  REQUIRE(events);
+  REQUIRE(events->size() == written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) check_same((*events)[i], written[i]);
+  auto found = s->find_circuit(CircuitId(1));
+  REQUIRE(found);
+  REQUIRE(found->has_value());
+  check_same(**found, c);
+  s.reset();
+
+  auto db = store::Database::open(path, false);
+  REQUIRE(db);
+  CHECK(*(*db)->query_int("SELECT count(*) FROM events WHERE snapshot IS NULL") == 4);
+  CHECK(*(*db)->query_int("SELECT count(*) FROM circuit_hops") == 2);
+  CHECK(*(*db)->query_int("SELECT count(*) FROM circuit_wavelengths") == 3);
+}
+
+// A restoration rewrites a circuit's path: the events written before must
+// still show the old path, the ones after the new.
+TEST_CASE("events keep the path of their time when a circuit's path is rewritten") {
+  TempDir dir;
+  const auto path = dir.file("state.db");
+  auto old_path = circuit_record(1, "r1", CircuitState::kActive);
+  auto s = open_store(path);
+  WriteBatch first;
+  first.circuits = {old_path};
+  first.events = {event(1, old_path)};
+  require_ok(s->commit(first));
+  auto moved = old_path;  // same path, other state: compact
+  moved.state = CircuitState::kRestoring;
+  moved.reason = "fiber cut";
+  WriteBatch second;
+  second.circuits = {moved};
+  second.events = {event(2, moved, CircuitState::kActive)};
+  require_ok(s->commit(second));
+
+  auto new_path = moved;
+  new_path.state = CircuitState::kActive;
+  new_path.circuit.hops = {{SwitchId(4), 1, 2}};
+  new_path.circuit.wavelengths = {9};
+  // An event in the same batch but describing the old path keeps it too.
+  auto stale = moved;
+  stale.reason = "still old";
+  WriteBatch third;
+  third.circuits = {new_path};
+  third.events = {event(3, stale, CircuitState::kRestoring),
+                  event(4, new_path, CircuitState::kRestoring)};
+  require_ok(s->commit(third));
+
+  for (int reopen = 0; reopen < 2; ++reopen) {
+    auto events = s->events_after(0, 100);
+    REQUIRE(events);
+    REQUIRE(events->size() == 4);
+    check_same((*events)[0], first.events[0]);
+    check_same((*events)[1], second.events[0]);
+    check_same((*events)[2], third.events[0]);
+    check_same((*events)[3], third.events[1]);
+    auto snap = s->load();
+    REQUIRE(snap);
+    REQUIRE(snap->circuits.size() == 1);
+    check_same(snap->circuits[0], new_path);
+    s = open_store(path);
+  }
+  // Back to the old path after a reopen (the store must look it up).
+  WriteBatch fourth;
+  fourth.circuits = {old_path};
+  fourth.events = {event(5, old_path, CircuitState::kActive)};
+  require_ok(s->commit(fourth));
+  auto events = s->events_after(0, 100);
+  REQUIRE(events);
+  REQUIRE(events->size() == 5);
+  check_same((*events)[3], third.events[1]);
+  check_same((*events)[4], fourth.events[0]);
+  REQUIRE(s->integrity_check());
+}
+
+// A batch that fails must leave no trace, in the file or in what the store
+// remembers about circuits.
+TEST_CASE("a failed batch leaves nothing behind for later batches to trip on") {
+  TempDir dir;
+  auto s = open_store(dir.file("state.db"));
+  WriteBatch first;
+  first.requests = {request_record("r1", {})};
+  require_ok(s->commit(first));
+
+  auto c = circuit_record(1, "r2", CircuitState::kPending);
+  WriteBatch bad;
+  bad.circuits = {c};
+  // Fails after the circuit was written: the whole batch rolls back.
+  bad.events = {event(2, c), event(1, c)};
+  CHECK(s->commit(bad).error().code == "STORE_EVENT_SEQUENCE");
+
+  WriteBatch again;
+  again.circuits = {c};
+  again.events = {event(1, c)};
+  require_ok(s->commit(again));
+  auto snap = s->load();
+  REQUIRE(snap);
+  REQUIRE(snap->circuits.size() == 1);
+  check_same(snap->circuits[0], c);  // hops and wavelengths written, not skipped
+  auto events = s->events_after(0, 10);
+  REQUIRE(events);
+  REQUIRE(events->size() == 1);
+  check_same(events->front(), again.events[0]);
 }
 
 TEST_CASE("released circuits leave the snapshot but their ids are never reused") {
