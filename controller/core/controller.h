@@ -138,6 +138,8 @@ class Controller {
   int ports_in_use() const;
   const Counters& counters() const;
   const Fabric& fabric() const;
+  // The executor's clock, for front ends that time their calls.
+  TimePoint now() const;
 
  private:
   struct Impl;

@@ -117,5 +117,6 @@ int Controller::ports_in_use() const {
 
 const Counters& Controller::counters() const { return impl_->counters; }
 const Fabric& Controller::fabric() const { return impl_->fabric; }
+TimePoint Controller::now() const { return impl_->ex.now(); }
 
 }  // namespace lightpath::core

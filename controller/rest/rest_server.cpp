@@ -56,11 +56,13 @@ class Session;
 
 struct ServerState : std::enable_shared_from_this<ServerState> {
   ServerState(asio::io_context& io_context, core::Controller& controller, Metrics& m, RestOptions o)
-      : io(io_context), router(controller, m), metrics(m), options(std::move(o)) {}
+      : io(io_context), controller(controller), router(controller, m), metrics(m),
+        options(std::move(o)) {}
 
   void accept();
 
   asio::io_context& io;
+  core::Controller& controller;  // its executor's clock times each request
   Router router;
   Metrics& metrics;
   const RestOptions options;
@@ -92,7 +94,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Answers without reading a request, then closes.
   void refuse(const HttpError& e) {
-    started_ = std::chrono::steady_clock::now();
+    started_ = server_->controller.now();
     label_ = "unparsed";
     write(error_response(e, 11), /*keep_alive=*/false);
   }
@@ -106,7 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void on_read(beast::error_code ec) {
     if (server_->stopped) return;
-    started_ = std::chrono::steady_clock::now();
+    started_ = server_->controller.now();
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
         ec == asio::error::eof)
@@ -139,10 +141,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_write(beast::error_code ec, bool keep_alive) {
     if (server_->stopped) return;
-    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::steady_clock::now() - started_);
     server_->metrics.observe_request("rest", label_, std::to_string(out_->result_int()),
-                                     Duration::ns(elapsed.count()));
+                                     server_->controller.now() - started_);
     out_.reset();
     if (ec) return close();
     if (keep_alive) return read();
@@ -168,7 +168,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<Response> out_;
   std::string label_;
-  std::chrono::steady_clock::time_point started_;
+  TimePoint started_;
   std::array<char, 4096> scratch_{};
   std::uint64_t id_;
 };
