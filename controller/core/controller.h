@@ -100,7 +100,7 @@ struct Counters {
   std::map<std::string, std::uint64_t> requests;  // by outcome: accepted, rejected, invalid, replayed
   std::uint64_t commits = 0;
   std::uint64_t committed_writes = 0;
-  std::uint64_t batches_sent = 0;
+  std::uint64_t batches_sent = 0;  // batches the switches applied
 };
 
 class Controller {
@@ -136,7 +136,7 @@ class Controller {
   std::vector<AlarmView> alarms(bool include_cleared) const;
   std::map<CircuitState, std::size_t> circuits_by_state() const;
   int ports_in_use() const;
-  const Counters& counters() const;
+  Counters counters() const;
   const Fabric& fabric() const;
   // The executor's clock, for front ends that time their calls.
   TimePoint now() const;

@@ -115,7 +115,12 @@ int Controller::ports_in_use() const {
   return n;
 }
 
-const Counters& Controller::counters() const { return impl_->counters; }
+Counters Controller::counters() const {
+  Counters out = impl_->counters;
+  for (std::uint32_t i = 0; i < impl_->fabric.optical_switches.size(); ++i)
+    out.batches_sent += impl_->programmer.reconfigurations(SwitchId(i));
+  return out;
+}
 const Fabric& Controller::fabric() const { return impl_->fabric; }
 TimePoint Controller::now() const { return impl_->ex.now(); }
 

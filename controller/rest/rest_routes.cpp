@@ -222,7 +222,7 @@ std::string render_metrics(const Metrics& metrics, const core::Controller& c) {
       out.sample("lightpath_switch_reconfigurations_total", {{"switch", s.name}},
                  s.reconfigurations);
 
-    const core::Counters& k = c.counters();
+    const core::Counters k = c.counters();
     out.family("lightpath_circuit_requests_total",
                "Circuit requests answered by the core, by outcome.", MetricType::kCounter);
     for (const auto& [outcome, n] : k.requests)

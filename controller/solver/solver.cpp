@@ -177,6 +177,10 @@ Solver::Attempt Solver::attempt(AllocationState& scratch, const CircuitRequest& 
       if (auto route = packet_route(*fabric_, a.endpoint, b.endpoint)) {
         fd.packet = std::move(route);
         fd.rejection.reset();
+      } else {
+        fd.rejection = reject(reason::kNoPacketRoute,
+                              fmt::format("{}; and no packet path joins {} and {}",
+                                          fd.rejection->message, fl.a.endpoint, fl.b.endpoint));
       }
     }
     if (fd.rejection) {

@@ -122,6 +122,8 @@ TEST_CASE("a request becomes ACTIVE only once the switch reports the cross-conne
   CHECK(seen == std::vector<CircuitState>{CircuitState::kPending, CircuitState::kProgramming, CircuitState::kActive});
   for (std::size_t i = 1; i < events.size(); ++i) CHECK(events[i].sequence == events[i - 1].sequence + 1);
   CHECK(w.ctl->list({"j1", "", std::nullopt, "", ""}).size() == 2);
+  CHECK(w.ctl->counters().batches_sent >= 1);
+  CHECK(w.ctl->counters().commits >= 1);
   CHECK(w.ctl->list({"", "", std::nullopt, "ocs1", "rack3"}).size() == 1);
 }
 

@@ -56,6 +56,25 @@ TEST_CASE("circuit_preferred falls back to the packet fabric and says so") {
   CHECK(s.solve(st, r).rejection->reason == "INSUFFICIENT_PORTS");
 }
 
+TEST_CASE("circuit_preferred with neither circuit nor packet path: NO_PACKET_ROUTE") {
+  const Fabric f = fabric_from(header(8) + R"(
+endpoints:
+  - name: "r{1..2}"
+    port_groups: [{name: gpu-nic, ports: 1, transceiver: x}]
+optical_switches: [{name: o, ports: 2}]
+fibers: [{a: "r{1..2}/gpu-nic/0", b: "o/{0..1}", length_m: 5}]
+)");
+  const Solver s(f);
+  AllocationState st(f);
+  admit(s, st, pairwise("full", {{"r1", "r2"}}, 800));
+  auto r = pairwise("pref", {{"r1", "r2"}}, 100);
+  r.flow_type = FlowType::kCircuitPreferred;
+  const auto d = s.solve(st, r);
+  REQUIRE_FALSE(d.accepted);
+  CHECK(d.rejection->reason == "NO_PACKET_ROUTE");
+  CHECK(d.rejection->message.find("no packet path joins r1 and r2") != std::string::npos);
+}
+
 TEST_CASE("atomic requests are all or nothing; non-atomic ones take what fits") {
   const Fabric f = shipped("tiny.yaml");
   const Solver s(f);
