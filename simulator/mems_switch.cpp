@@ -149,7 +149,7 @@ void MemsSwitch::apply(const southbound::Batch& batch, ApplyDone done) {
   f.report = std::move(report);
   f.done = std::move(done);
   f.settle_event = engine_.schedule_after(dark, [this, id] { settle(id); });
-  evaluate_alarms();
+  evaluate_alarms_on(f.ports);
 }
 
 Duration MemsSwitch::start_moves(const std::vector<int>& ports) {
@@ -172,7 +172,7 @@ void MemsSwitch::settle(std::uint64_t batch_id) {
   InFlight& f = node.mapped();
   for (int p : f.ports) table_.set_busy(p, false);
   for (int p : f.ports) emit_port_state(p);
-  evaluate_alarms();
+  evaluate_alarms_on(f.ports);
   if (f.done) f.done(std::move(f.report));
 }
 

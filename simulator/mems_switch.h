@@ -133,6 +133,8 @@ class MemsSwitch {
   void schedule_next_sample();
   void evaluate_alarms();
   void evaluate_alarms(const std::vector<southbound::PortTelemetry>& readings);
+  void evaluate_alarms_on(const std::vector<int>& ports);
+  void check_port_alarms(int port, const southbound::PortTelemetry& reading, PowerDbm peer_input);
   void set_alarm(southbound::AlarmKind kind, int port, bool raised, std::string message);
   void emit(const southbound::DeviceEvent& event);
   void emit_port_state(int port);

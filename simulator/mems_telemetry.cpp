@@ -93,30 +93,41 @@ void MemsSwitch::evaluate_alarms() {
 
 void MemsSwitch::evaluate_alarms(const std::vector<PortTelemetry>& readings) {
   if (!up_) return;
-  const PowerDbm threshold = options_.loss_of_light_threshold;
-  const TimePoint now = engine_.now();
   for (int p = 0; p < port_count(); ++p) {
-    const PortTelemetry& r = readings[idx(p)];
-    // Only a cabled port is expected to receive light.
-    const bool los_in = spec_.input_power[idx(p)].has_value() && r.input_power < threshold;
     const int peer = table_.peer(p);
-    // Light goes into a settled cross-connect but does not come out here.
-    const bool los_out = peer >= 0 && now >= ports_[idx(p)].light_from &&
-                         readings[idx(peer)].input_power >= threshold && r.output_power < threshold;
-    const bool had_in = ports_[idx(p)].los_in;
-    const bool had_out = ports_[idx(p)].los_out;
-    if (los_in != had_in)
-      set_alarm(
-          AlarmKind::kLossOfLightIn, p, los_in,
-          fmt::format("input power {:.1f} dBm {} loss-of-light threshold {:.1f} dBm",
-                      r.input_power.value(), los_in ? "below" : "back above", threshold.value()));
-    if (los_out != had_out)
-      set_alarm(AlarmKind::kLossOfLightOut, p, los_out,
-                fmt::format("output power {:.1f} dBm {} loss-of-light threshold {:.1f} dBm "
-                            "(cross-connect to port {})",
-                            r.output_power.value(), los_out ? "below" : "back above",
-                            threshold.value(), peer));
+    check_port_alarms(p, readings[idx(p)], peer >= 0 ? readings[idx(peer)].input_power : PowerDbm());
   }
+}
+
+// A reconfiguration changes the light of the ports it moved and of nothing
+// else, so only those are measured: a whole-switch sweep per batch would
+// cost more than the batch.
+void MemsSwitch::evaluate_alarms_on(const std::vector<int>& ports) {
+  if (!up_) return;
+  for (int p : ports) {
+    const int peer = table_.peer(p);
+    check_port_alarms(p, measure(p), peer >= 0 ? measure(peer).input_power : PowerDbm());
+  }
+}
+
+void MemsSwitch::check_port_alarms(int p, const PortTelemetry& r, PowerDbm peer_input) {
+  const PowerDbm threshold = options_.loss_of_light_threshold;
+  // Only a cabled port is expected to receive light.
+  const bool los_in = spec_.input_power[idx(p)].has_value() && r.input_power < threshold;
+  const int peer = table_.peer(p);
+  // Light goes into a settled cross-connect but does not come out here.
+  const bool los_out = peer >= 0 && engine_.now() >= ports_[idx(p)].light_from &&
+                       peer_input >= threshold && r.output_power < threshold;
+  if (los_in != ports_[idx(p)].los_in)
+    set_alarm(AlarmKind::kLossOfLightIn, p, los_in,
+              fmt::format("input power {:.1f} dBm {} loss-of-light threshold {:.1f} dBm",
+                          r.input_power.value(), los_in ? "below" : "back above", threshold.value()));
+  if (los_out != ports_[idx(p)].los_out)
+    set_alarm(AlarmKind::kLossOfLightOut, p, los_out,
+              fmt::format("output power {:.1f} dBm {} loss-of-light threshold {:.1f} dBm "
+                          "(cross-connect to port {})",
+                          r.output_power.value(), los_out ? "below" : "back above",
+                          threshold.value(), peer));
 }
 
 void MemsSwitch::set_alarm(AlarmKind kind, int port, bool raised, std::string message) {

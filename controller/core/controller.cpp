@@ -31,9 +31,7 @@ Result<bool> Controller::start() {
       if (c.lease_end) m.arm_lease(c.circuit.request_id, *c.lease_end);
     }
     m.circuits[c.circuit.id] = c;
-    if (c.state == CircuitState::kProgramming || c.state == CircuitState::kRestoring ||
-        c.state == CircuitState::kReleasing)
-      m.moving.insert(c.circuit.id);
+    m.set_moving(c.circuit, Impl::is_moving(c.state));
   }
   for (const auto& [sw, d] : m.drivers) {
     const SwitchId id = sw;
@@ -59,6 +57,8 @@ Result<bool> Controller::start() {
     }));
   }
   m.programmer.resync_all();
+  // Circuits in motion through no driven switch would wait for a report that never comes.
+  for (auto id : m.moving) m.ex.post([this, id] { impl_->check_circuit(id); });
   // Decided before the restart but never sent: carry on.
   for (auto& [id, c] : m.circuits)
     if (c.state == CircuitState::kPending) m.ex.post([this, cid = id] { impl_->start_programming(cid); });
@@ -83,7 +83,6 @@ void Controller::release(ReleaseSpec spec, Reply<std::vector<CircuitId>> done) {
     if (!ok) return done(unexpected(ApiError{ErrorCode::kUnavailable, "store unavailable"}));
     done(released);
   });
-  m.check_progress();
 }
 
 void Controller::extend_lease(std::string tenant, std::string request_id, Duration lease,

@@ -44,6 +44,9 @@ struct Controller::Impl {
 
   std::map<CircuitId, CircuitRecord> circuits;  // every circuit not yet RELEASED
   std::set<CircuitId> moving;  // PROGRAMMING, RESTORING or RELEASING: waiting on switches
+  // The moving circuits by the switches they cross, so a switch's progress
+  // looks only at circuits that can have been affected by it.
+  std::map<SwitchId, std::set<CircuitId>> moving_on;
   std::unordered_map<std::string, RequestRecord> requests;
   std::unordered_map<std::string, TimerId> lease_timers;  // by request id
 
@@ -127,16 +130,26 @@ struct Controller::Impl {
     c.state = next;
     c.reason = std::move(reason);
     c.updated = ex.now();
-    if (next == CircuitState::kProgramming || next == CircuitState::kRestoring ||
-        next == CircuitState::kReleasing)
-      moving.insert(c.circuit.id);
-    else
-      moving.erase(c.circuit.id);
+    set_moving(c.circuit, is_moving(next));
     CircuitEvent e{++last_sequence, c.updated, prev, c};
     stage_circuit(c);
     pending.events.push_back(e);
     unpublished.push_back(std::move(e));
     schedule_flush();
+  }
+
+  static bool is_moving(CircuitState s) {
+    return s == CircuitState::kProgramming || s == CircuitState::kRestoring ||
+           s == CircuitState::kReleasing;
+  }
+
+  void set_moving(const solver::Circuit& c, bool on) {
+    if (on ? !moving.insert(c.id).second : moving.erase(c.id) == 0) return;
+    for (const auto& h : c.hops) {
+      auto& ids = moving_on[h.optical_switch];
+      if (on) ids.insert(c.id);
+      else ids.erase(c.id);
+    }
   }
 
   // A circuit written twice before a commit is written once, as it is last.
@@ -167,7 +180,7 @@ struct Controller::Impl {
     if (it == circuits.end() || it->second.state != CircuitState::kPending) return;
     record(it->second, CircuitState::kProgramming, "");
     want(it->second.circuit, +1);
-    check_progress();
+    check_circuit(id);
   }
 
   // Frees a circuit's resources; the switches are told through the desired sets.
@@ -177,6 +190,9 @@ struct Controller::Impl {
     alloc.remove(c.circuit.id);
     record(c, next, std::move(reason));
     if (was_wanted) want(c.circuit, -1);
+    // Its cross-connects may be gone already (never made, or still shared),
+    // when no switch will report a change for it: look once the caller is done.
+    if (next == CircuitState::kReleasing) ex.post([this, id = c.circuit.id] { check_circuit(id); });
   }
 
   bool hops_in_place(const solver::Circuit& c) const {
@@ -197,33 +213,43 @@ struct Controller::Impl {
     return true;
   }
 
-  // Moves circuits whose switches have caught up. Only circuits in motion are
-  // looked at, unless a switch was re-read, when any ACTIVE one may be hit.
-  void check_progress(bool reread = false) {
-    std::vector<CircuitId> ids(moving.begin(), moving.end());
+  // Moves a circuit along if its switches have caught up with it.
+  void check_circuit(CircuitId id) {
+    auto it = circuits.find(id);
+    if (it == circuits.end()) return;
+    CircuitRecord& c = it->second;
+    if ((c.state == CircuitState::kProgramming || c.state == CircuitState::kRestoring) &&
+        hops_in_place(c.circuit)) {
+      record(c, CircuitState::kActive, "");
+    } else if (c.state == CircuitState::kActive && !hops_in_place(c.circuit)) {
+      record(c, CircuitState::kProgramming, "cross-connect missing on the switch; reprogramming");
+    } else if (c.state == CircuitState::kReleasing && hops_gone(c.circuit)) {
+      record(c, CircuitState::kReleased, c.reason);
+      circuits.erase(it);
+    }
+  }
+
+  // After a change on switch `sw`: only circuits in motion through it are
+  // looked at, unless it was re-read, when any ACTIVE one through it may be hit.
+  void check_progress(SwitchId sw, bool reread) {
+    std::vector<CircuitId> ids;
+    if (auto m = moving_on.find(sw); m != moving_on.end()) ids.assign(m->second.begin(), m->second.end());
     if (reread)
       for (const auto& [id, c] : circuits)
-        if (c.state == CircuitState::kActive) ids.push_back(id);
-    for (auto id : ids) {
-      auto it = circuits.find(id);
-      if (it == circuits.end()) continue;
-      CircuitRecord& c = it->second;
-      if ((c.state == CircuitState::kProgramming || c.state == CircuitState::kRestoring) &&
-          hops_in_place(c.circuit)) {
-        record(c, CircuitState::kActive, "");
-      } else if (c.state == CircuitState::kActive && !hops_in_place(c.circuit)) {
-        record(c, CircuitState::kProgramming, "cross-connect missing on the switch; reprogramming");
-      } else if (c.state == CircuitState::kReleasing && hops_gone(c.circuit)) {
-        record(c, CircuitState::kReleased, c.reason);
-        circuits.erase(it);
-      }
-    }
+        if (c.state == CircuitState::kActive && crosses(c.circuit, sw)) ids.push_back(id);
+    for (auto id : ids) check_circuit(id);
+  }
+
+  static bool crosses(const solver::Circuit& c, SwitchId sw) {
+    return std::any_of(c.hops.begin(), c.hops.end(), [sw](const auto& h) { return h.optical_switch == sw; });
   }
 
   void on_switch_change(SwitchId sw, const std::vector<southbound::PortFailure>& failures,
                         bool reread) {
     for (const auto& f : failures) {
-      const std::vector<CircuitId> ids(moving.begin(), moving.end());
+      const auto on = moving_on.find(sw);
+      if (on == moving_on.end()) break;
+      const std::vector<CircuitId> ids(on->second.begin(), on->second.end());
       for (auto id : ids) {
         auto& c = circuits.at(id);
         if (c.state != CircuitState::kProgramming && c.state != CircuitState::kRestoring) continue;
@@ -235,7 +261,7 @@ struct Controller::Impl {
         }
       }
     }
-    check_progress(reread);
+    check_progress(sw, reread);
   }
 
   void arm_lease(const std::string& request_id, TimePoint end) {
