@@ -62,6 +62,8 @@ int run_prolog(const HookConfig& config, const Env& env, HookLog& log) {
     return kExitConfig;
   }
   log.set_job(job->id);
+  CircuitClient client(config.client);
+  deliver_journal(config, client, log);
   auto hints = read_hints(env);
   if (!hints) return settle(log, config.on_error, kExitBadInput, hints.error().message);
   job->hints = std::move(*hints);
@@ -90,8 +92,6 @@ int run_prolog(const HookConfig& config, const Env& env, HookLog& log) {
     return kExitOk;
   }
 
-  CircuitClient client(config.client);
-  deliver_journal(config, client, log);
   const auto& req = plan->request;
   auto resp = client.request(req, Clock::now() + config.timeouts.request);
   if (!resp) {
