@@ -6,8 +6,9 @@ MAKEFLAGS += --no-print-directory
 
 .PHONY: demo test deps build asan clean
 
+# `slurm`: slurm-wlm and munge, for the Slurm end-to-end test (tests/scheduler/).
 deps:
-	@bash scripts/install-deps.sh
+	@bash scripts/install-deps.sh slurm
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release > /dev/null
