@@ -55,6 +55,7 @@ void to_proto(const solver::CircuitRequest& in, v1::CircuitRequest* out) {
     if (in.min_margin) q->set_min_margin_db(in.min_margin->value());
   }
   out->set_atomic(in.atomic);
+  out->set_restore(in.restore);
 }
 
 }  // namespace lightpath::cli

@@ -35,28 +35,11 @@ Result<bool> Controller::start() {
   }
   for (const auto& [sw, d] : m.drivers) {
     const SwitchId id = sw;
-    m.subscriptions.push_back(d->subscribe([this, id](const southbound::DeviceEvent& e) {
-      Impl& s = *impl_;
-      if (const auto* p = std::get_if<southbound::PortEvent>(&e)) {
-        auto& v = s.port_state[{id, p->port}];
-        v.status = p->status;
-      } else if (const auto* t = std::get_if<southbound::TelemetryEvent>(&e)) {
-        for (const auto& pt : t->ports) {
-          auto& v = s.port_state[{id, pt.port}];
-          v.telemetry = pt;
-          v.telemetry_at = s.ex.now();
-        }
-      } else if (const auto* a = std::get_if<southbound::AlarmEvent>(&e)) {
-        if (!a->raised)
-          for (auto& old : s.alarm_log)
-            if (old.switch_name == s.fabric.optical_switch(id).name && old.alarm.kind == a->kind &&
-                old.alarm.port == a->port)
-              old.active = false;
-        if (a->raised) s.alarm_log.push_back({s.ex.now(), s.fabric.optical_switch(id).name, *a, true});
-      }
-    }));
+    m.subscriptions.push_back(d->subscribe(
+        [this, id](const southbound::DeviceEvent& e) { impl_->on_device_event(id, e); }));
   }
   m.programmer.resync_all();
+  m.programmer.reconcile_every(m.opt.reconcile_interval);
   // Circuits in motion through no driven switch would wait for a report that never comes.
   for (auto id : m.moving) m.ex.post([this, id] { impl_->check_circuit(id); });
   // Decided before the restart but never sent: carry on.

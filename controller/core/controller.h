@@ -6,6 +6,7 @@
 // every callback is delivered there. Front ends (gRPC, REST) post into the
 // executor and translate; they hold no logic of their own.
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +41,15 @@ struct ControllerOptions {
   Duration device_retry = Duration::s(1);
   // How long lifecycle writes nobody waits for may wait to share a commit.
   Duration lazy_commit_delay = Duration::ms(20);
+  // Every switch's cross-connects are re-read this often and repaired
+  // (besides at start and on reconnect); zero turns the periodic pass off.
+  Duration reconcile_interval = Duration::s(30);
+  // Telemetry samples kept per port, and the levels that raise alarms on a
+  // connected port (loss of light itself is the device's alarm).
+  std::size_t telemetry_history = 60;
+  PowerDbm low_power = PowerDbm::dbm(-20.0);
+  double max_ber = 1e-5;
+  std::size_t alarms_in_memory = 10'000;  // cleared alarms beyond this are forgotten
 };
 
 struct RequestAnswer {
@@ -81,6 +91,22 @@ struct PortView {
   southbound::PortStatus status = southbound::PortStatus::kIdle;
   std::optional<southbound::PortTelemetry> telemetry;
   TimePoint telemetry_at;
+  bool in_service = true;  // false while the port (or its switch) has lost light
+};
+
+// Times from a fault's alarm to a circuit ACTIVE again, bucketed for /metrics.
+struct DurationHistogram {
+  static constexpr std::array<double, 10> kBoundsSeconds{0.01, 0.025, 0.05, 0.1, 0.25,
+                                                         0.5,  1,     2.5,  5,   10};
+  std::array<std::uint64_t, kBoundsSeconds.size()> buckets{};  // cumulative counts
+  std::uint64_t count = 0;
+  double sum_seconds = 0;
+  void observe(Duration d);
+};
+
+struct TelemetrySample {
+  TimePoint at;  // when the controller received it
+  southbound::PortTelemetry reading;
 };
 
 struct AlarmView {
@@ -101,6 +127,14 @@ struct Counters {
   std::uint64_t commits = 0;
   std::uint64_t committed_writes = 0;
   std::uint64_t batches_sent = 0;  // batches the switches applied
+  // Circuits that lost light, by outcome: restored, unrestorable (no room
+  // elsewhere), not_restorable (the request asked for none).
+  std::map<std::string, std::uint64_t> restorations;
+  DurationHistogram time_to_restore;
+  std::uint64_t reconcile_reads = 0;  // cross-connect reads of a switch
+  // Cross-connects found changed behind the controller's back, by kind:
+  // missing (believed there, gone) and unexpected (there, never made).
+  std::map<std::string, std::uint64_t> drift;
 };
 
 class Controller {
@@ -134,6 +168,8 @@ class Controller {
   std::vector<SwitchView> switches() const;
   ApiResult<std::vector<PortView>> ports(const std::string& switch_name) const;
   std::vector<AlarmView> alarms(bool include_cleared) const;
+  // The recent telemetry samples of one port, oldest first.
+  ApiResult<std::vector<TelemetrySample>> port_telemetry(const std::string& switch_name, int port) const;
   std::map<CircuitState, std::size_t> circuits_by_state() const;
   int ports_in_use() const;
   Counters counters() const;

@@ -26,17 +26,30 @@ inline bool matches(const CircuitRecord& c, const WatchFilter& f) {
 struct Controller::Impl {
   Impl(const Fabric& f, Executor& e, std::map<SwitchId, southbound::Driver*> drivers,
        store::SqliteStore& s, ControllerOptions o)
-      : fabric(f), ex(e), store(s), opt(o), solver(f, o.solver), alloc(f),
-        programmer(e, drivers, o.device_retry,
-                   [this](SwitchId sw, const std::vector<southbound::PortFailure>& failures,
-                          bool reread) { on_switch_change(sw, failures, reread); }),
+      : fabric(f), ex(e), store(s), opt(o), solver(f, o.solver),
+        restorer(f, restoring_options(o.solver)), alloc(f),
+        programmer(
+            e, drivers, o.device_retry,
+            [this](SwitchId sw, const std::vector<southbound::PortFailure>& failures, bool reread) {
+              on_switch_change(sw, failures, reread);
+            },
+            [this](SwitchId sw, const auto& missing, const auto& unexpected) {
+              on_drift(sw, missing, unexpected);
+            }),
         drivers(std::move(drivers)) {}
+
+  // A restoration moves no other circuit: it never preempts.
+  static solver::SolverOptions restoring_options(solver::SolverOptions o) {
+    o.allow_preemption = false;
+    return o;
+  }
 
   const Fabric& fabric;
   Executor& ex;
   store::SqliteStore& store;
   ControllerOptions opt;
   solver::Solver solver;
+  solver::Solver restorer;
   solver::AllocationState alloc;
   SwitchProgrammer programmer;
   std::map<SwitchId, southbound::Driver*> drivers;
@@ -67,8 +80,31 @@ struct Controller::Impl {
   WatchId next_watch = 1;
 
   std::map<std::pair<SwitchId, int>, PortView> port_state;
-  std::vector<AlarmView> alarm_log;
+  std::map<std::pair<SwitchId, int>, std::deque<TelemetrySample>> telemetry;  // connected ports
+  std::deque<AlarmView> alarm_log;
   Counters counters;
+
+  // --- faults, restoration, telemetry, drift (health.cpp) -----------------
+
+  // Light-loss conditions per port (port -1: the whole switch) that keep it
+  // out of service until every one has cleared.
+  std::map<std::pair<SwitchId, int>, std::set<southbound::AlarmKind>> faults;
+  std::map<CircuitId, TimePoint> failed_at;  // restorations under way, from their fault
+
+  void on_device_event(SwitchId sw, const southbound::DeviceEvent& e);
+  void on_alarm(SwitchId sw, const southbound::AlarmEvent& a);
+  void on_telemetry(SwitchId sw, const southbound::TelemetryEvent& t);
+  void on_drift(SwitchId sw, const std::vector<southbound::CrossConnect>& missing,
+                const std::vector<southbound::CrossConnect>& unexpected);
+  // Raises or clears an alarm in the log; false when nothing changed.
+  bool set_alarm(SwitchId sw, southbound::AlarmKind kind, int port, bool raised, std::string message,
+                 TimePoint at);
+  void set_fault(SwitchId sw, int port, southbound::AlarmKind kind, bool raised);
+  // Fails the circuits that use the port (-1: any port of the switch) and
+  // restores those whose request allows it.
+  void fail_through(SwitchId sw, int port, const std::string& why, TimePoint fault_at);
+  void restore(CircuitId id, const std::string& why, TimePoint fault_at);
+  void restored(CircuitRecord& c);
 
   // --- group commit ------------------------------------------------------
 
@@ -220,7 +256,8 @@ struct Controller::Impl {
     CircuitRecord& c = it->second;
     if ((c.state == CircuitState::kProgramming || c.state == CircuitState::kRestoring) &&
         hops_in_place(c.circuit)) {
-      record(c, CircuitState::kActive, "");
+      if (c.state == CircuitState::kRestoring) restored(c);
+      else record(c, CircuitState::kActive, "");
     } else if (c.state == CircuitState::kActive && !hops_in_place(c.circuit)) {
       record(c, CircuitState::kProgramming, "cross-connect missing on the switch; reprogramming");
     } else if (c.state == CircuitState::kReleasing && hops_gone(c.circuit)) {

@@ -88,7 +88,8 @@ ApiResult<std::vector<PortView>> Controller::ports(const std::string& switch_nam
                                             std::to_string(far.port);
     }
     v.peer = -1;
-    if (auto peer = m.alloc.mems_peer(*id, p)) v.peer = *peer;
+    if (auto peer = m.alloc.mems_peer(*id, p); peer && *peer != p) v.peer = *peer;
+    v.in_service = !m.alloc.out_of_service(*id, p);
     if (auto it = owner.find(p); it != owner.end()) v.circuit = it->second;
     out.push_back(std::move(v));
   }
@@ -115,8 +116,23 @@ int Controller::ports_in_use() const {
   return n;
 }
 
+ApiResult<std::vector<TelemetrySample>> Controller::port_telemetry(const std::string& switch_name,
+                                                                   int port) const {
+  const Impl& m = *impl_;
+  auto id = m.fabric.find_optical_switch(switch_name);
+  if (!id) return unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'"));
+  const int count = m.fabric.optical_switch(*id).port_count;
+  if (port < 0 || port >= count)
+    return unexpected(api_error(ErrorCode::kNotFound,
+                                fmt::format("port: {} has ports 0 to {}, not {}", switch_name, count - 1, port)));
+  auto it = m.telemetry.find({*id, port});
+  if (it == m.telemetry.end()) return std::vector<TelemetrySample>{};
+  return std::vector<TelemetrySample>(it->second.begin(), it->second.end());
+}
+
 Counters Controller::counters() const {
   Counters out = impl_->counters;
+  out.reconcile_reads = impl_->programmer.reads();
   for (std::uint32_t i = 0; i < impl_->fabric.optical_switches.size(); ++i)
     out.batches_sent += impl_->programmer.reconfigurations(SwitchId(i));
   return out;

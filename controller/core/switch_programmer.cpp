@@ -9,9 +9,9 @@ using southbound::CrossConnect;
 
 SwitchProgrammer::SwitchProgrammer(Executor& executor,
                                    std::map<SwitchId, southbound::Driver*> drivers,
-                                   Duration retry_delay, OnChange on_change)
+                                   Duration retry_delay, OnChange on_change, OnDrift on_drift)
     : ex_(executor), drivers_(std::move(drivers)), retry_delay_(retry_delay),
-      on_change_(std::move(on_change)) {
+      on_change_(std::move(on_change)), on_drift_(std::move(on_drift)) {
   for (const auto& [sw, d] : drivers_) devices_[sw].driver = d;
 }
 
@@ -19,6 +19,33 @@ SwitchProgrammer::~SwitchProgrammer() {
   *alive_ = false;
   for (auto& [sw, dev] : devices_)
     if (dev.retry.valid()) ex_.cancel(dev.retry);
+  if (reconcile_timer_.valid()) ex_.cancel(reconcile_timer_);
+}
+
+void SwitchProgrammer::reconcile_every(Duration interval) {
+  reconcile_interval_ = interval;
+  if (reconcile_timer_.valid()) ex_.cancel(reconcile_timer_);
+  reconcile_timer_ = TimerId{};
+  if (interval.count_ns() > 0)
+    reconcile_timer_ = ex_.schedule_after(interval, [this] { reconcile_pass(); });
+}
+
+void SwitchProgrammer::reconcile_pass() {
+  reconcile_timer_ = TimerId{};
+  // A switch being retried is read by its retry; the others now.
+  for (auto& [sw, dev] : devices_)
+    if (!dev.retry.valid()) resync(sw);
+  reconcile_every(reconcile_interval_);
+}
+
+void SwitchProgrammer::report_drift(SwitchId sw, Device& dev, const XcSet& got) {
+  if (!dev.known || !on_drift_) return;
+  std::vector<CrossConnect> missing, unexpected;
+  for (const auto& xc : dev.actual)
+    if (!got.count(xc) && !dev.uncertain.count(xc)) missing.push_back(xc);
+  for (const auto& xc : got)
+    if (!dev.actual.count(xc) && !dev.uncertain.count(xc)) unexpected.push_back(xc);
+  on_drift_(sw, missing, unexpected);
 }
 
 void SwitchProgrammer::want(SwitchId sw, CrossConnect xc) {
@@ -81,7 +108,12 @@ void SwitchProgrammer::resync(SwitchId sw) {
           return;
         }
         d.up = true;
-        d.actual = XcSet(got->begin(), got->end());
+        ++reads_;
+        XcSet now(got->begin(), got->end());
+        report_drift(sw, d, now);
+        d.actual = std::move(now);
+        d.uncertain.clear();
+        d.known = true;
         d.synced = true;
         // Everything may differ after a fresh read.
         d.dirty = d.actual;
@@ -108,11 +140,17 @@ void SwitchProgrammer::pump(SwitchId sw) {
   dev.dirty.clear();
   if (batch.disconnects.empty() && batch.connects.empty()) return;
   dev.busy = true;
-  dev.driver->apply(std::move(batch), [this, sw, alive = alive_](Result<southbound::ApplyReport> r) {
+  XcSet sent(batch.disconnects.begin(), batch.disconnects.end());
+  sent.insert(batch.connects.begin(), batch.connects.end());
+  dev.driver->apply(std::move(batch), [this, sw, sent = std::move(sent),
+                                       alive = alive_](Result<southbound::ApplyReport> r) {
     if (!*alive) return;
     auto& d = devices_.at(sw);
     d.busy = false;
     if (!r) {
+      // A call that failed may still have been carried out (a timeout):
+      // the next read decides, and its changes are not drift.
+      d.uncertain.insert(sent.begin(), sent.end());
       // Whatever this batch carried still needs doing.
       for (const auto& [xc, n] : d.desired) d.dirty.insert(xc);
       for (const auto& xc : d.actual) d.dirty.insert(xc);

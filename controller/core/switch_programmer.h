@@ -26,9 +26,15 @@ class SwitchProgrammer {
   // believed in place may be gone.
   using OnChange =
       std::function<void(SwitchId, const std::vector<southbound::PortFailure>&, bool reread)>;
+  // After a read that found the device different from what it was last
+  // known to hold, not explained by a batch whose outcome was unknown:
+  // `missing` were there and are gone, `unexpected` appeared unasked.
+  // Called with both empty when a read found no drift.
+  using OnDrift = std::function<void(SwitchId, const std::vector<southbound::CrossConnect>& missing,
+                                     const std::vector<southbound::CrossConnect>& unexpected)>;
 
   SwitchProgrammer(Executor& executor, std::map<SwitchId, southbound::Driver*> drivers,
-                   Duration retry_delay, OnChange on_change);
+                   Duration retry_delay, OnChange on_change, OnDrift on_drift = {});
   ~SwitchProgrammer();
 
   // The controller's wishes, counted: a cross-connect shared by several
@@ -39,6 +45,9 @@ class SwitchProgrammer {
   // Forgets what the device was believed to hold and reads it again.
   void resync(SwitchId sw);
   void resync_all();
+  // Re-reads every switch each `interval` (the reconcile pass); zero stops it.
+  void reconcile_every(Duration interval);
+  std::uint64_t reads() const { return reads_; }
 
   const XcSet& actual(SwitchId sw) const;
   bool has_driver(SwitchId sw) const { return drivers_.count(sw) != 0; }
@@ -54,6 +63,8 @@ class SwitchProgrammer {
     XcSet actual;
     XcSet dirty;             // where desired and actual may differ
     bool synced = false;     // actual has been read from the device
+    bool known = false;      // actual was read at least once: drift can be told
+    XcSet uncertain;         // in a batch whose outcome is unknown (the call failed)
     bool busy = false;       // a read or an apply is in flight
     bool up = true;
     bool pump_posted = false;
@@ -65,12 +76,18 @@ class SwitchProgrammer {
   // that changes made in one turn travel in one batch.
   void pump_soon(SwitchId sw);
   void retry_later(SwitchId sw);
+  void report_drift(SwitchId sw, Device& dev, const XcSet& got);
+  void reconcile_pass();
 
   Executor& ex_;
   std::map<SwitchId, southbound::Driver*> drivers_;
   std::map<SwitchId, Device> devices_;
   Duration retry_delay_;
   OnChange on_change_;
+  OnDrift on_drift_;
+  Duration reconcile_interval_;
+  TimerId reconcile_timer_;
+  std::uint64_t reads_ = 0;
   // Callbacks in flight check this before touching a destroyed programmer.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -71,6 +71,7 @@ core::ApiResult<solver::CircuitRequest> from_proto(const v1::CircuitRequest& in)
     if (q.min_margin_db() != 0) r.min_margin = Decibels::db(q.min_margin_db());
   }
   r.atomic = !in.has_atomic() || in.atomic();
+  r.restore = !in.has_restore() || in.restore();
   return r;
 }
 

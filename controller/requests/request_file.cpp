@@ -50,7 +50,7 @@ void read_request(YamlReader& r, const YAML::Node& n, std::vector<CircuitRequest
   if (!r.expect_map(n, "request",
                     {"request_id", "job_id", "tenant", "application", "priority", "duration_seconds",
                      "bandwidth_per_flow_gbps", "flow_type", "pattern", "sources", "destinations",
-                     "pairs", "requirements", "atomic"}))
+                     "pairs", "requirements", "atomic", "restore"}))
     return;
   CircuitRequest q;
   q.request_id = r.text(n, "request_id", "request", true).value_or("");
@@ -97,11 +97,12 @@ void read_request(YamlReader& r, const YAML::Node& n, std::vector<CircuitRequest
       if (auto m = r.number(req, "min_margin_db", what, false)) q.min_margin = Decibels::db(*m);
     }
   }
-  if (n["atomic"]) {
+  for (auto [key, field] : {std::pair{"atomic", &q.atomic}, std::pair{"restore", &q.restore}}) {
+    if (!n[key]) continue;
     try {
-      q.atomic = n["atomic"].as<bool>();
+      *field = n[key].as<bool>();
     } catch (const YAML::Exception&) {
-      r.error(n["atomic"], what + ": atomic must be true or false");
+      r.error(n[key], what + ": " + key + " must be true or false");
     }
   }
   out.push_back(std::move(q));

@@ -27,7 +27,9 @@ AllocationState::AllocationState(const Fabric& fabric) : fabric_(&fabric) {
   for (const auto& sw : fabric.optical_switches) {
     mems_peer_.emplace_back(static_cast<std::size_t>(sw.port_count), -1);
     mems_refs_.emplace_back(static_cast<std::size_t>(sw.port_count), 0);
+    port_out_.emplace_back(static_cast<std::size_t>(sw.port_count), 0);
   }
+  switch_out_.assign(fabric.optical_switches.size(), 0);
   ports_in_use_.assign(fabric.optical_switches.size(), 0);
   fiber_used_.assign(fabric.fibers.size(), WavelengthSet());
 }
@@ -39,12 +41,21 @@ const Circuit* AllocationState::find(CircuitId id) const {
 
 std::optional<int> AllocationState::mems_peer(SwitchId sw, int port) const {
   const int p = mems_peer_[sw.value()][static_cast<std::size_t>(port)];
-  if (p < 0) return std::nullopt;
+  if (p < 0) return out_of_service(sw, port) ? std::optional<int>(port) : std::nullopt;
   return p;
 }
 
 bool AllocationState::wss_busy(SwitchId sw, int port, int wavelength) const {
-  return wss_peer_.count(wss_key(sw, port, wavelength)) != 0;
+  return out_of_service(sw, port) || wss_peer_.count(wss_key(sw, port, wavelength)) != 0;
+}
+
+void AllocationState::set_out_of_service(SwitchId sw, int port, bool out) {
+  if (port < 0) switch_out_[sw.value()] = out;
+  else port_out_[sw.value()][static_cast<std::size_t>(port)] = out;
+}
+
+bool AllocationState::out_of_service(SwitchId sw, int port) const {
+  return switch_out_[sw.value()] || port_out_[sw.value()][static_cast<std::size_t>(port)];
 }
 
 std::vector<CrossConnect> AllocationState::cross_connects() const {
@@ -83,6 +94,11 @@ Result<CircuitId> AllocationState::add(Circuit c) {
         return unexpected(Error{"CONFLICT", "ports " + std::to_string(h.in_port) + " and " +
                                                 std::to_string(h.out_port) + " of " + sw.name +
                                                 " are cross-connected elsewhere"});
+      if (fresh && (out_of_service(h.optical_switch, h.in_port) ||
+                    out_of_service(h.optical_switch, h.out_port)))
+        return unexpected(Error{"CONFLICT", "ports " + std::to_string(h.in_port) + " and " +
+                                                std::to_string(h.out_port) + " of " + sw.name +
+                                                " are not both in service"});
     } else {
       for (int w : c.wavelengths)
         if (wss_busy(h.optical_switch, h.in_port, w) || wss_busy(h.optical_switch, h.out_port, w))

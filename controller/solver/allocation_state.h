@@ -51,10 +51,17 @@ class AllocationState {
   const std::map<CircuitId, Circuit>& circuits() const { return circuits_; }
   const Circuit* find(CircuitId id) const;
 
-  // The port a MEMS port is cross-connected to, if any.
+  // The port a MEMS port is cross-connected to, if any. A free port out of
+  // service reports itself, so the search never takes it.
   std::optional<int> mems_peer(SwitchId sw, int port) const;
-  // Whether a WSS port has `wavelength` switched somewhere.
+  // Whether a WSS port has `wavelength` switched somewhere (or is out of service).
   bool wss_busy(SwitchId sw, int port, int wavelength) const;
+
+  // Ports that lost light, and switches that are down, are offered to no
+  // new circuit until they recover. Circuits already on them stay recorded.
+  // `port` -1 means the whole switch.
+  void set_out_of_service(SwitchId sw, int port, bool out);
+  bool out_of_service(SwitchId sw, int port) const;
   const WavelengthSet& fiber_used(FiberId f) const { return fiber_used_[f.value()]; }
   // Ports of the switch in some cross-connect, for balancing load.
   int ports_in_use(SwitchId sw) const { return ports_in_use_[sw.value()]; }
@@ -85,6 +92,8 @@ class AllocationState {
   std::vector<WavelengthSet> fiber_used_;
   std::unordered_map<std::uint64_t, int> wss_peer_;  // (switch, port, wavelength) -> peer
   std::map<int, int> by_priority_;                    // circuits per priority
+  std::vector<std::vector<char>> port_out_;           // per switch, per port
+  std::vector<char> switch_out_;                      // per switch
 };
 
 // The fibers a circuit runs over, from end a to end b.

@@ -43,6 +43,8 @@ struct CircuitRequest {
   std::optional<Duration> latency_max;
   std::optional<Decibels> min_margin;  // optical margin wanted above receiver sensitivity
   bool atomic = true;                  // all flows or none
+  // Re-solve a circuit onto other ports or switches when it loses light.
+  bool restore = true;
 };
 
 struct Flow {

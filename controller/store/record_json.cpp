@@ -58,6 +58,7 @@ json request_to_json(const solver::CircuitRequest& r) {
                                   : std::nullopt)},
       {"min_margin_db", r.min_margin ? json(r.min_margin->value()) : json(nullptr)},
       {"atomic", r.atomic},
+      {"restore", r.restore},
   };
 }
 
@@ -86,6 +87,7 @@ Result<solver::CircuitRequest> request_from_json(const json& j) {
     if (const json& m = j.at("min_margin_db"); !m.is_null())
       r.min_margin = Decibels::db(m.get<double>());
     r.atomic = j.at("atomic").get<bool>();
+    r.restore = j.value("restore", true);  // absent in requests stored before restoration existed
     return r;
   } catch (const json::exception& e) {
     return unexpected(corrupt("request", e));

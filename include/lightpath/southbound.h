@@ -113,7 +113,14 @@ enum class AlarmKind : std::uint8_t {
   kLossOfLightIn,   // no light arriving on a cabled port (fiber cut, far transmitter off)
   kLossOfLightOut,  // light goes in but does not come out of a settled cross-connect
   kMirrorStuck,     // a mirror does not follow its drive signal
-  kDeviceDown,      // the whole device is down or unreachable (port = -1)
+  kDeviceDown,      // the device reports itself down: no light through it (port = -1)
+  // The controller cannot reach the device (port = -1). Its mirrors hold, so
+  // circuits through it are not assumed dark; it is re-read on reconnect.
+  kUnreachable,
+  // Raised by the controller from what it observes, not by devices:
+  kLowPower,  // output power of a connected port below the controller's threshold
+  kHighBer,   // estimated pre-FEC BER of a connected port above the threshold
+  kDrift,     // the device's cross-connects changed behind the controller's back (port = -1)
 };
 inline std::string_view to_string(AlarmKind kind) {
   switch (kind) {
@@ -125,6 +132,14 @@ inline std::string_view to_string(AlarmKind kind) {
       return "mirror-stuck";
     case AlarmKind::kDeviceDown:
       return "device-down";
+    case AlarmKind::kUnreachable:
+      return "unreachable";
+    case AlarmKind::kLowPower:
+      return "low-power";
+    case AlarmKind::kHighBer:
+      return "high-ber";
+    case AlarmKind::kDrift:
+      return "drift";
   }
   return "?";
 }
