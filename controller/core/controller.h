@@ -168,6 +168,12 @@ class Controller {
   std::vector<SwitchView> switches() const;
   ApiResult<std::vector<PortView>> ports(const std::string& switch_name) const;
   std::vector<AlarmView> alarms(bool include_cleared) const;
+  struct PortReading {
+    std::string switch_name;
+    TelemetrySample sample;
+  };
+  // The latest sample of every connected port, for gauges.
+  std::vector<PortReading> latest_telemetry() const;
   // The recent telemetry samples of one port, oldest first.
   ApiResult<std::vector<TelemetrySample>> port_telemetry(const std::string& switch_name, int port) const;
   std::map<CircuitState, std::size_t> circuits_by_state() const;

@@ -130,6 +130,13 @@ ApiResult<std::vector<TelemetrySample>> Controller::port_telemetry(const std::st
   return std::vector<TelemetrySample>(it->second.begin(), it->second.end());
 }
 
+std::vector<Controller::PortReading> Controller::latest_telemetry() const {
+  std::vector<PortReading> out;
+  for (const auto& [key, samples] : impl_->telemetry)
+    if (!samples.empty()) out.push_back({impl_->fabric.optical_switch(key.first).name, samples.back()});
+  return out;
+}
+
 Counters Controller::counters() const {
   Counters out = impl_->counters;
   out.reconcile_reads = impl_->programmer.reads();

@@ -77,6 +77,14 @@ core::ApiResult<solver::CircuitRequest> from_proto(const v1::CircuitRequest& in)
 
 std::int64_t unix_ms(TimePoint t) { return t.since_epoch_ns() / 1'000'000; }
 
+void to_proto(const southbound::PortTelemetry& in, TimePoint at, v1::PortTelemetry* out) {
+  out->set_at_unix_ms(unix_ms(at));
+  out->set_input_power_dbm(in.input_power.value());
+  out->set_output_power_dbm(in.output_power.value());
+  out->set_osnr_db(in.osnr.value());
+  out->set_ber(in.ber);
+}
+
 v1::CircuitState to_proto(core::CircuitState s) {
   return static_cast<v1::CircuitState>(static_cast<int>(s));
 }

@@ -12,6 +12,7 @@ namespace lightpath::grpc_api {
 core::ApiResult<solver::CircuitRequest> from_proto(const v1::CircuitRequest& in);
 
 std::int64_t unix_ms(TimePoint t);
+void to_proto(const southbound::PortTelemetry& in, TimePoint at, v1::PortTelemetry* out);
 void to_proto(const Fabric& fabric, const core::CircuitRecord& in, v1::Circuit* out);
 void to_proto(const Fabric& fabric, const core::RequestAnswer& in, v1::RequestCircuitsResponse* out);
 v1::CircuitState to_proto(core::CircuitState s);

@@ -1,3 +1,5 @@
+#include <limits>
+
 #include "controller/grpc/convert.h"
 #include "controller/grpc/services.h"
 
@@ -40,15 +42,25 @@ grpc::ServerUnaryReactor* FabricService::ListPorts(grpc::CallbackServerContext* 
       out->set_peer(p.peer);
       out->set_circuit_id(p.circuit ? p.circuit->value() : 0);
       out->set_status(std::string(southbound::to_string(p.status)));
-      if (p.telemetry) {
-        auto* t = out->mutable_telemetry();
-        t->set_at_unix_ms(unix_ms(p.telemetry_at));
-        t->set_input_power_dbm(p.telemetry->input_power.value());
-        t->set_output_power_dbm(p.telemetry->output_power.value());
-        t->set_osnr_db(p.telemetry->osnr.value());
-        t->set_ber(p.telemetry->ber);
-      }
+      out->set_out_of_service(!p.in_service);
+      if (p.telemetry) to_proto(*p.telemetry, p.telemetry_at, out->mutable_telemetry());
     }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FabricService::GetPortTelemetry(grpc::CallbackServerContext* ctx,
+                                                          const v1::GetPortTelemetryRequest* req,
+                                                          v1::GetPortTelemetryResponse* resp) {
+  auto* reactor = ctx->DefaultReactor();
+  ex_.post([this, reactor, resp, name = req->switch_name(), port = req->port()] {
+    if (name.empty()) return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
+    if (port > static_cast<std::uint32_t>(std::numeric_limits<int>::max()))
+      return reactor->Finish({grpc::StatusCode::NOT_FOUND, "port: out of range"});
+    auto samples = core_.port_telemetry(name, static_cast<int>(port));
+    if (!samples) return reactor->Finish(to_status(samples.error()));
+    for (const auto& s : *samples) to_proto(s.reading, s.at, resp->add_samples());
     reactor->Finish(grpc::Status::OK);
   });
   return reactor;

@@ -59,6 +59,9 @@ class FabricService final : public v1::FabricService::CallbackService {
   grpc::ServerUnaryReactor* ListAlarms(grpc::CallbackServerContext* ctx,
                                        const v1::ListAlarmsRequest* req,
                                        v1::ListAlarmsResponse* resp) override;
+  grpc::ServerUnaryReactor* GetPortTelemetry(grpc::CallbackServerContext* ctx,
+                                             const v1::GetPortTelemetryRequest* req,
+                                             v1::GetPortTelemetryResponse* resp) override;
 
  private:
   core::Controller& core_;

@@ -97,20 +97,24 @@ nlohmann::json switch_json(const core::SwitchView& s) {
           {"up", s.up}};
 }
 
+nlohmann::json telemetry_json(const southbound::PortTelemetry& t, TimePoint at) {
+  return {{"input_power_dbm", t.input_power.value()},
+          {"output_power_dbm", t.output_power.value()},
+          {"osnr_db", t.osnr.value()},
+          {"ber", t.ber},
+          {"at_unix_ms", unix_ms(at)}};
+}
+
 nlohmann::json port_json(const core::PortView& p) {
   nlohmann::json telemetry = nullptr;
-  if (p.telemetry)
-    telemetry = {{"input_power_dbm", p.telemetry->input_power.value()},
-                 {"output_power_dbm", p.telemetry->output_power.value()},
-                 {"osnr_db", p.telemetry->osnr.value()},
-                 {"ber", p.telemetry->ber},
-                 {"at_unix_ms", unix_ms(p.telemetry_at)}};
+  if (p.telemetry) telemetry = telemetry_json(*p.telemetry, p.telemetry_at);
   return {
       {"index", p.index},
       {"cabled_to", p.cabled_to.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.cabled_to)},
       {"peer", p.peer >= 0 ? nlohmann::json(p.peer) : nullptr},
       {"circuit", p.circuit ? nlohmann::json(p.circuit->value()) : nullptr},
       {"status", southbound::to_string(p.status)},
+      {"in_service", p.in_service},
       {"telemetry", std::move(telemetry)}};
 }
 

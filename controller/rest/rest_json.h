@@ -44,6 +44,7 @@ std::int64_t unix_ms(TimePoint t);
 nlohmann::json circuit_json(const Fabric& fabric, const core::CircuitRecord& c);
 nlohmann::json switch_json(const core::SwitchView& s);
 nlohmann::json port_json(const core::PortView& p);
+nlohmann::json telemetry_json(const southbound::PortTelemetry& t, TimePoint at);
 nlohmann::json alarm_json(const core::AlarmView& a);
 
 using Query = std::vector<std::pair<std::string, std::string>>;

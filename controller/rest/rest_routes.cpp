@@ -1,6 +1,7 @@
 #include "controller/rest/rest_routes.h"
 
 #include <algorithm>
+#include <charconv>
 #include <array>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -27,27 +28,30 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 // Route templates and the methods each allows. A path that matches a
 // template but not its methods is a 405, not a 404.
-enum class Route { kNone, kHealth, kMetrics, kCircuits, kCircuit, kSwitches, kPorts, kAlarms };
+enum class Route { kNone, kHealth, kMetrics, kCircuits, kCircuit, kSwitches, kPorts, kTelemetry, kAlarms };
 
 struct Match {
   Route route = Route::kNone;
   std::string_view name;  // the template, for metrics labels
   std::string_view arg;   // {id} or {name}, still percent-encoded
+  std::string_view arg2;  // {port}
 };
 
 Match match(const std::vector<std::string_view>& s) {
   const auto n = s.size();
   const auto empty = std::any_of(s.begin(), s.end(), [](std::string_view x) { return x.empty(); });
   if (n == 0 || empty) return {};
-  if (n == 1 && s[0] == "healthz") return {Route::kHealth, "/healthz", {}};
-  if (n == 1 && s[0] == "metrics") return {Route::kMetrics, "/metrics", {}};
+  if (n == 1 && s[0] == "healthz") return {Route::kHealth, "/healthz", {}, {}};
+  if (n == 1 && s[0] == "metrics") return {Route::kMetrics, "/metrics", {}, {}};
   if (n < 2 || s[0] != "v1") return {};
-  if (n == 2 && s[1] == "circuits") return {Route::kCircuits, "/v1/circuits", {}};
-  if (n == 3 && s[1] == "circuits") return {Route::kCircuit, "/v1/circuits/{id}", s[2]};
-  if (n == 2 && s[1] == "switches") return {Route::kSwitches, "/v1/switches", {}};
+  if (n == 2 && s[1] == "circuits") return {Route::kCircuits, "/v1/circuits", {}, {}};
+  if (n == 3 && s[1] == "circuits") return {Route::kCircuit, "/v1/circuits/{id}", s[2], {}};
+  if (n == 2 && s[1] == "switches") return {Route::kSwitches, "/v1/switches", {}, {}};
   if (n == 4 && s[1] == "switches" && s[3] == "ports")
-    return {Route::kPorts, "/v1/switches/{name}/ports", s[2]};
-  if (n == 2 && s[1] == "alarms") return {Route::kAlarms, "/v1/alarms", {}};
+    return {Route::kPorts, "/v1/switches/{name}/ports", s[2], {}};
+  if (n == 6 && s[1] == "switches" && s[3] == "ports" && s[5] == "telemetry")
+    return {Route::kTelemetry, "/v1/switches/{name}/ports/{port}/telemetry", s[2], s[4]};
+  if (n == 2 && s[1] == "alarms") return {Route::kAlarms, "/v1/alarms", {}, {}};
   return {};
 }
 
@@ -71,9 +75,11 @@ std::string method_label(http::verb verb) {
 
 // Serves a matched, allowed route. Returns the refusal to send, or nothing
 // when `respond` was called, or taken to be called when the controller replies.
-std::optional<HttpError> serve(core::Controller& controller, const Metrics& metrics, Route route,
-                               std::string_view arg, const Request& req, const Query& q,
-                               Respond& respond) {
+std::optional<HttpError> serve(core::Controller& controller, const Metrics& metrics, const Match& m,
+                               const Request& req, const Query& q, Respond& respond) {
+  const Route route = m.route;
+  const std::string_view arg = m.arg;
+  const std::string_view arg2 = m.arg2;
   const unsigned version = req.version();
   const auto ok = [&](nlohmann::json body) {
     respond(json_response(http::status::ok, body, version));
@@ -161,6 +167,26 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
       return ok({{"switch", *name}, {"ports", std::move(list)}});
     }
 
+    case Route::kTelemetry: {
+      if (auto checked = check_query(q, {}); !checked) return checked.error();
+      auto name = percent_decode(arg);
+      if (!name) return invalid_argument("name", "switch name: " + name.error().message);
+      int port = -1;
+      const auto [end, ec] = std::from_chars(arg2.data(), arg2.data() + arg2.size(), port);
+      if (ec != std::errc() || end != arg2.data() + arg2.size() || port < 0)
+        return invalid_argument("port", "port: '" + std::string(arg2) + "' is not a port number");
+      auto samples = controller.port_telemetry(*name, port);
+      if (!samples) {
+        HttpError e = from_api_error(samples.error());
+        e.field = samples.error().message.rfind("port:", 0) == 0 ? "port" : "name";
+        if (e.field == "name") e.message = "name: " + e.message;
+        return e;
+      }
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& s : *samples) list.push_back(telemetry_json(s.reading, s.at));
+      return ok({{"switch", *name}, {"port", port}, {"samples", std::move(list)}});
+    }
+
     case Route::kAlarms: {
       if (auto checked = check_query(q, {"include_cleared"}); !checked) return checked.error();
       auto include_cleared = parse_bool_param(q, "include_cleared", false);
@@ -240,6 +266,7 @@ std::string render_metrics(const Metrics& metrics, const core::Controller& c) {
                MetricType::kGauge);
     out.sample("lightpath_alarms_active", {},
                static_cast<std::uint64_t>(c.alarms(/*include_cleared=*/false).size()));
+    render_health(out, c);
   });
 }
 
@@ -270,7 +297,7 @@ std::string Router::handle(const Request& req, Respond respond) {
   }
   // The query is checked whole before the controller is called, so that a
   // refused call has changed nothing.
-  if (auto refused = serve(controller_, metrics_, m.route, m.arg, req, target->query, respond))
+  if (auto refused = serve(controller_, metrics_, m, req, target->query, respond))
     respond(error_response(*refused, version));
   return label;
 }

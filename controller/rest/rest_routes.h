@@ -29,6 +29,8 @@ Response error_response(const HttpError& e, unsigned version);
 // The /metrics page: the registry's counters and histograms, then gauges and
 // counters read from the controller at scrape time.
 std::string render_metrics(const Metrics& metrics, const core::Controller& controller);
+// Restoration, reconcile and per-port optical gauges (health_metrics.cpp).
+void render_health(Exposition& out, const core::Controller& controller);
 
 class Router {
  public:

@@ -17,7 +17,7 @@ TEST_CASE("the OpenAPI document lists every route and method the router serves")
       {"/healthz", {"get"}},     {"/metrics", {"get"}},
       {"/v1/circuits", {"get"}}, {"/v1/circuits/{id}", {"get", "delete"}},
       {"/v1/switches", {"get"}}, {"/v1/switches/{name}/ports", {"get"}},
-      {"/v1/alarms", {"get"}},
+      {"/v1/switches/{name}/ports/{port}/telemetry", {"get"}}, {"/v1/alarms", {"get"}},
   };
   std::map<std::string, std::set<std::string>> documented;
   for (const auto& path : doc["paths"]) {

@@ -49,7 +49,16 @@ TEST_CASE("health, switches, ports and alarms") {
   CHECK(ports["ports"][0]["cabled_to"] == "rack1/gpu-nic/0");
   CHECK(ports["ports"][0]["circuit"].is_null());
 
+  CHECK(ports["ports"][0]["in_service"] == true);
   check_error(c.get("/v1/switches/ocs9/ports"), 404, "NOT_FOUND", "name");
+
+  auto samples = body(c.get("/v1/switches/ocs1/ports/3/telemetry"));
+  CHECK(samples["switch"] == "ocs1");
+  CHECK(samples["port"] == 3);
+  CHECK(samples["samples"].is_array());
+  check_error(c.get("/v1/switches/ocs1/ports/16/telemetry"), 404, "NOT_FOUND", "port");
+  check_error(c.get("/v1/switches/ocs1/ports/x1/telemetry"), 400, "INVALID_ARGUMENT", "port");
+  check_error(c.get("/v1/switches/ocs9/ports/1/telemetry"), 404, "NOT_FOUND", "name");
   CHECK(body(c.get("/v1/alarms"))["alarms"].is_array());
   CHECK(body(c.get("/v1/alarms?include_cleared=true"))["alarms"].is_array());
   check_error(c.get("/v1/alarms?include_cleared=maybe"), 400, "INVALID_ARGUMENT",
@@ -221,6 +230,11 @@ TEST_CASE("metrics: request counts, latencies and controller state, valid for pr
   has("lightpath_switch_up{switch=\"ocs1\"} 1\n");
   has("lightpath_store_commits_total ");
   has("lightpath_circuit_requests_total{outcome=\"accepted\"} 1\n");
+  has("lightpath_restorations_total{outcome=\"restored\"} 0\n");
+  has("lightpath_restoration_seconds_bucket{le=\"+Inf\"} 0\n");
+  has("lightpath_reconcile_reads_total ");
+  has("lightpath_drift_cross_connects_total{kind=\"missing\"} 0\n");
+  has("# TYPE lightpath_port_output_power_dbm gauge\n");
   // The scrape itself is counted once answered, which the next answer on
   // the same connection proves.
   CHECK(c.get("/healthz").result_int() == 200);
