@@ -59,7 +59,7 @@ TEST_CASE("policy: each attempt of a requeued job is its own request") {
   CHECK(plan_circuits(j, mapping(), {})->request.request_id() == "cluster-42-2");
 }
 
-TEST_CASE("policy: hints override the defaults; queue priority in between") {
+TEST_CASE("policy: hints override the defaults, queue priority in between") {
   ClusterPolicy p;
   p.queue_priority["gpu"] = 7;
   auto plain = plan_circuits(job({"n1", "n2"}), mapping(), p);

@@ -82,7 +82,7 @@ TEST_CASE("hook config: the shipped example reads, relative paths beside the fil
   CHECK(c->scontrol.path == "/usr/bin/scontrol");
 }
 
-TEST_CASE("hook config: on_error follows on_reject unless set; scontrol can be turned off") {
+TEST_CASE("hook config: on_error follows on_reject unless set, and scontrol can be turned off") {
   auto c = parse_hook_config("server: h:1\nmapping: /m.yaml\non_reject: packet\nscontrol: \"\"\n",
                              "/etc/c.yaml");
   REQUIRE_MESSAGE(c.has_value(), c.error().message);
