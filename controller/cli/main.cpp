@@ -5,6 +5,7 @@
 #include "controller/cli/circuit_commands.h"
 #include "controller/cli/engineer_command.h"
 #include "controller/cli/fabric_commands.h"
+#include "controller/cli/fabric_fault_command.h"
 #include "controller/cli/request_command.h"
 #include "controller/cli/solve_command.h"
 #include "controller/cli/topo_commands.h"
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   lightpath::cli::add_engineer_command(app, exit_code);
   lightpath::cli::add_circuit_commands(app, exit_code);
   lightpath::cli::add_fabric_commands(app, exit_code);
+  lightpath::cli::add_fabric_fault_commands(app, exit_code);
   lightpath::cli::add_request_command(app, exit_code);
   lightpath::cli::add_watch_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);

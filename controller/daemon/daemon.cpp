@@ -15,6 +15,7 @@
 #include "controller/rest/metrics.h"
 #include "controller/rest/rest_server.h"
 #include "controller/runtime/asio_executor.h"
+#include "controller/southbound_grpc/grpc_driver_set.h"
 #include "controller/store/sqlite_store.h"
 #include "controller/topology/topology_loader.h"
 #include "lightpath/driver_set.h"
@@ -53,12 +54,18 @@ Result<bool> Daemon::start() {
   }
   p.fabric = std::make_unique<Fabric>(std::move(*loaded));
 
-  if (config_.fabric != "sim")
-    return unexpected(Error{"CONFIG", "fabric '" + config_.fabric + "' is not supported (use sim)"});
-  southbound::SimulatedDriverOptions sim;
-  sim.seed = config_.seed;
-  sim.time_scale = config_.time_scale;
-  p.drivers = southbound::make_simulated_drivers(*p.fabric, p.executor, sim);
+  if (config_.fabric == "sim") {
+    southbound::SimulatedDriverOptions sim;
+    sim.seed = config_.seed;
+    sim.time_scale = config_.time_scale;
+    p.drivers = southbound::make_simulated_drivers(*p.fabric, p.executor, sim);
+  } else if (auto address = southbound_grpc::parse_fabric_url(config_.fabric)) {
+    p.drivers = southbound_grpc::make_grpc_drivers(*p.fabric, *address, p.executor);
+    spdlog::info("switches served by the fabric at {}", *address);
+  } else {
+    return unexpected(Error{"CONFIG", "fabric '" + config_.fabric +
+                                          "' is not supported (use sim or grpc://HOST:PORT)"});
+  }
   auto drivers = p.drivers->drivers();
   // Every switch must have a driver, or circuits across it could never be
   // confirmed; the simulated fabric models MEMS switches only.

@@ -15,7 +15,9 @@ struct DaemonConfig {
   std::string db = "lightpath.db";
   std::string grpc_listen = "127.0.0.1:50051";
   std::string http_listen = "127.0.0.1:8080";
-  std::string fabric = "sim";  // sim: in-process simulated MEMS switches in real time
+  // sim: in-process simulated MEMS switches in real time;
+  // grpc://HOST:PORT: switches served over the device protocol (lightpath-fabric).
+  std::string fabric = "sim";
   double time_scale = 1.0;
   std::uint64_t seed = 1;
   bool durable = true;        // fsync every commit (synchronous=FULL)
