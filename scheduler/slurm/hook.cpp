@@ -155,6 +155,11 @@ int run_epilog(const HookConfig& config, const Env& env, HookLog& log) {
   }
   const std::string why =
       fmt::format("release of {}: {}: {}", job_id, released.error().code, released.error().message);
+  if (released.error().code != "UNAVAILABLE") {
+    // Refused (e.g. another tenant's circuits): retrying would not help.
+    log.error(why + "; not retried, the lease will end the circuits");
+    return kExitBadInput;
+  }
   if (config.journal_dir.empty()) {
     log.error(why + "; no journal_dir configured, the lease will end the circuits");
     return kExitUnreachable;

@@ -113,6 +113,11 @@ run 0 ok.yaml prolog SLURM_JOB_ID=101 SLURM_JOB_NODELIST='node[1-2]'
 circuits t-101 ACTIVE 1
 grep -q "job 101 prolog: 1 circuit(s) ACTIVE" "$tmp/hook.log" || fail "hook.log lacks the prolog line"
 
+echo "== another tenant cannot release them: refused, not retried"
+run 2 ok.yaml epilog SLURM_JOB_ID=101 SLURM_JOB_USER=mallory
+expect_err "FAILED_PRECONDITION: circuit [0-9]+ belongs to another tenant; not retried"
+circuits t-101 ACTIVE 1
+
 echo "== the epilog releases them, and again is harmless"
 run 0 ok.yaml epilog SLURM_JOB_ID=101
 expect_err "released 1 circuit\(s\) of t-101"

@@ -84,12 +84,14 @@ wait_for() {
   fail "timed out after ${seconds}s waiting for: $what"
   return 1
 }
-# Five consecutive free TCP ports on loopback for slurmctld and the slurmds.
+# Five consecutive free TCP ports on loopback for slurmctld and the slurmds
+# (checked with ss when iproute2 is there; a random base otherwise).
 free_ports() {
   local base p
   for _ in $(seq 50); do
     base=$((20000 + RANDOM % 30000))
     for p in $(seq "$base" $((base + 4))); do
+      command -v ss >/dev/null || break
       [[ -n $(ss -Htln "sport = :$p") ]] && continue 2
     done
     echo "$base"
