@@ -15,6 +15,7 @@ daemon=$2
 ctl=$3
 src=$4
 failures=0
+export PATH=$PATH:/usr/sbin:/sbin  # munged, slurmctld and slurmd live there
 
 for cmd in munged slurmctld slurmd sbatch squeue scontrol scancel sinfo; do
   if ! command -v "$cmd" >/dev/null; then
