@@ -114,6 +114,7 @@ Result<WaitResult> CircuitClient::wait_active(const std::string& job_id,
     const auto now = Clock::now();
     if (now >= until) {
       settled(circuits, out);
+      out.timed_out = true;
       out.why =
           fmt::format("{} of {} circuit(s) ACTIVE when the wait timed out", out.active, out.total);
       return out;

@@ -28,6 +28,7 @@ struct ClientOptions {
 
 struct WaitResult {
   bool all_active = false;
+  bool timed_out = false;  // the deadline passed (rather than a circuit giving up)
   std::size_t active = 0;
   std::size_t total = 0;
   std::string why;  // when not all active: the circuit that gave up, or the time out

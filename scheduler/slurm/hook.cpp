@@ -52,6 +52,51 @@ std::string circuit_list(const v1::RequestCircuitsResponse& resp) {
   return fmt::format("{}", fmt::join(parts, " "));
 }
 
+// Asks for the planned circuits and waits until they are ACTIVE.
+int request_and_wait(const HookConfig& config, const scheduler::CircuitPlan& plan,
+                     CircuitClient& client, const HookLog& log, Clock::time_point started) {
+  const auto& req = plan.request;
+  auto resp = client.request(req, Clock::now() + config.timeouts.request);
+  if (!resp) {
+    const int code = resp.error().code == "UNAVAILABLE" ? kExitUnreachable : kExitBadInput;
+    return settle(log, config.on_error, code,
+                  fmt::format("request {}: {}: {}", req.request_id(), resp.error().code,
+                              resp.error().message));
+  }
+  if (!resp->accepted())
+    return settle(log, plan.on_reject, kExitRejected,
+                  fmt::format("request {} ({} over {}) rejected: {}: {}", req.request_id(),
+                              scheduler::pattern_name(req.pattern()),
+                              fmt::join(plan.endpoints, ","), resp->reason(), resp->message()));
+  if (resp->packet_flows_size() > 0)
+    log.info(fmt::format("{} flow(s) on the packet fabric (circuit_preferred)",
+                         resp->packet_flows_size()));
+
+  std::vector<std::uint64_t> ids;
+  for (const auto& c : resp->circuits()) ids.push_back(c.id());
+  auto wait = client.wait_active(req.job_id(), ids, Clock::now() + config.timeouts.active);
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  if (wait && wait->all_active) {
+    log.info(fmt::format("{} circuit(s) ACTIVE after {} ms ({} over {}): {}", ids.size(),
+                         elapsed.count(), scheduler::pattern_name(req.pattern()),
+                         fmt::join(plan.endpoints, ","), circuit_list(*resp)));
+    return kExitOk;
+  }
+  const bool timed_out = wait && wait->timed_out;
+  const Fallback fallback = !wait || timed_out ? config.on_error : plan.on_reject;
+  const std::string why = wait ? wait->why : wait.error().message;
+  if (fallback == Fallback::kFail) {
+    // The job will not run: its circuits must not linger until the lease ends.
+    auto released = client.release_request(req.request_id(), req.tenant(),
+                                           Clock::now() + config.timeouts.request);
+    if (!released)
+      log.error("could not release after the failed wait: " + released.error().message);
+  }
+  return settle(log, fallback, !wait || timed_out ? kExitUnreachable : kExitRejected,
+                fmt::format("request {}: circuits not ACTIVE: {}", req.request_id(), why));
+}
+
 }  // namespace
 
 int run_prolog(const HookConfig& config, const Env& env, HookLog& log) {
@@ -92,47 +137,7 @@ int run_prolog(const HookConfig& config, const Env& env, HookLog& log) {
     return kExitOk;
   }
 
-  const auto& req = plan->request;
-  auto resp = client.request(req, Clock::now() + config.timeouts.request);
-  if (!resp) {
-    const int code = resp.error().code == "UNAVAILABLE" ? kExitUnreachable : kExitBadInput;
-    return settle(log, config.on_error, code,
-                  fmt::format("request {}: {}: {}", req.request_id(), resp.error().code,
-                              resp.error().message));
-  }
-  if (!resp->accepted())
-    return settle(log, plan->on_reject, kExitRejected,
-                  fmt::format("request {} ({} over {}) rejected: {}: {}", req.request_id(),
-                              scheduler::pattern_name(req.pattern()),
-                              fmt::join(plan->endpoints, ","), resp->reason(), resp->message()));
-  if (resp->packet_flows_size() > 0)
-    log.info(fmt::format("{} flow(s) on the packet fabric (circuit_preferred)",
-                         resp->packet_flows_size()));
-
-  std::vector<std::uint64_t> ids;
-  for (const auto& c : resp->circuits()) ids.push_back(c.id());
-  auto wait = client.wait_active(req.job_id(), ids, Clock::now() + config.timeouts.active);
-  const auto elapsed =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  if (wait && wait->all_active) {
-    log.info(fmt::format("{} circuit(s) ACTIVE after {} ms ({} over {}): {}", ids.size(),
-                         elapsed.count(), scheduler::pattern_name(req.pattern()),
-                         fmt::join(plan->endpoints, ","), circuit_list(*resp)));
-    return kExitOk;
-  }
-  const bool timed_out = wait && wait->why.find("timed out") != std::string::npos;
-  const Fallback fallback = !wait || timed_out ? config.on_error : plan->on_reject;
-  const std::string why = wait ? wait->why : wait.error().message;
-  if (fallback == Fallback::kFail) {
-    // The job will not run: its circuits must not linger until the lease ends.
-    auto released = client.release_request(req.request_id(), req.tenant(),
-                                           Clock::now() + config.timeouts.request);
-    if (!released)
-      log.error("could not release after the failed wait: " + released.error().message);
-  }
-  return settle(log, fallback,
-                wait ? (timed_out ? kExitUnreachable : kExitRejected) : kExitUnreachable,
-                fmt::format("request {}: circuits not ACTIVE: {}", req.request_id(), why));
+  return request_and_wait(config, *plan, client, log, started);
 }
 
 int run_epilog(const HookConfig& config, const Env& env, HookLog& log) {

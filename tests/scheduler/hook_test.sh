@@ -34,12 +34,13 @@ fail() {
   failures=$((failures + 1))
 }
 
-# start_daemon [PORT]: lightpathd on PORT (default: one the kernel picks).
+# start_daemon [PORT]: lightpathd on PORT (default: one the kernel picks);
+# $db names its state file, $time_scale slows its simulated switches.
 start_daemon() {
   rm -f "$tmp/ready.json"
-  "$daemon" --topology "$src/topologies/slurm-4node.yaml" --db "$tmp/state.db" \
+  "$daemon" --topology "$src/topologies/slurm-4node.yaml" --db "$tmp/${db:-state}.db" \
     --grpc-listen "127.0.0.1:${1:-0}" --http-listen 127.0.0.1:0 --ready-file "$tmp/ready.json" \
-    --no-fsync --log-level warn >>"$tmp/daemon.log" 2>&1 &
+    --no-fsync --log-level warn --time-scale "${time_scale:-1}" >>"$tmp/daemon.log" 2>&1 &
   daemon_pid=$!
   for _ in $(seq 100); do
     [[ -s $tmp/ready.json ]] && break
@@ -242,6 +243,21 @@ wait "$epilog_pid"
 rc=$?
 [[ $rc == 0 ]] && echo "ok: epilog across a restart (exit 0)" || { cp "$tmp/epilog.err" "$tmp/err"; fail "epilog across a restart exited $rc"; }
 circuits t-120 . 0
+
+echo "== circuits not ACTIVE in time: exit 3 and released, or the packet fabric"
+stop_daemon
+db=slow time_scale=0.0005 start_daemon  # a 10 ms switch takes 20 s
+config slowswitch.yaml timeouts="{call_seconds: 2, request_seconds: 5, active_seconds: 1}"
+config slowswitch-packet.yaml on_error=packet timeouts="{call_seconds: 2, request_seconds: 5, active_seconds: 1}"
+start=$(date +%s%N)
+run 3 slowswitch.yaml prolog SLURM_JOB_ID=121 SLURM_JOB_NODELIST='node[1-2]'
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+((ms < 3000)) || fail "a 1 s wait held the prolog $ms ms"
+expect_err "circuits not ACTIVE: 0 of 1 circuit\(s\) ACTIVE when the wait timed out; the job does not run"
+circuits t-121 . 0
+run 0 slowswitch-packet.yaml prolog SLURM_JOB_ID=122 SLURM_JOB_NODELIST='node[3-4]'
+expect_err "when the wait timed out; the job runs on the packet fabric"
+circuits t-122 PROGRAMMING 1  # kept: the epilog releases it
 
 if ((failures > 0)); then
   echo "$failures failure(s)"
