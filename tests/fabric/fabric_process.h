@@ -143,7 +143,7 @@ class FabricProcess {
 };
 
 // A context whose call gives up after `seconds`, so no test can hang.
-inline std::unique_ptr<grpc::ClientContext> ctx(int seconds = 10) {
+inline std::unique_ptr<grpc::ClientContext> call_ctx(int seconds = 10) {
   auto c = std::make_unique<grpc::ClientContext>();
   c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
   return c;

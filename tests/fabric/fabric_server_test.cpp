@@ -31,7 +31,7 @@ TEST_CASE("the ready file names the bound address and the fabric describes its s
   pb::DescribeRequest req;
   req.set_switch_id("ocs1");
   pb::DeviceInfo info;
-  auto status = fabric.devices().Describe(ctx().get(), req, &info);
+  auto status = fabric.devices().Describe(call_ctx().get(), req, &info);
   REQUIRE_MESSAGE(status.ok(), status.error_message());
   CHECK(info.switch_id() == "ocs1");
   CHECK(info.model() == "simulated-mems");
@@ -44,18 +44,19 @@ TEST_CASE("an unknown switch is NOT_FOUND and named, on every call") {
   pb::ReadCrossConnectsRequest read;
   read.set_switch_id("ocs9");
   pb::ReadCrossConnectsReply xs;
-  auto status = fabric.devices().ReadCrossConnects(ctx().get(), read, &xs);
+  auto status = fabric.devices().ReadCrossConnects(call_ctx().get(), read, &xs);
   CHECK(status.error_code() == grpc::StatusCode::NOT_FOUND);
   CHECK_MESSAGE(contains(status.error_message(), "'ocs9'"), status.error_message());
   CHECK_MESSAGE(contains(status.error_message(), "ocs1"), status.error_message());
 
   pb::ApplyBatchReply applied;
-  status = fabric.devices().ApplyBatch(ctx().get(), connect_request("ocs9", {{0, 1}}), &applied);
+  status =
+      fabric.devices().ApplyBatch(call_ctx().get(), connect_request("ocs9", {{0, 1}}), &applied);
   CHECK(status.error_code() == grpc::StatusCode::NOT_FOUND);
 
   pb::SubscribeRequest sub;
   sub.set_switch_id("ocs9");
-  auto c = ctx();
+  auto c = call_ctx();
   auto reader = fabric.devices().Subscribe(c.get(), sub);
   pb::DeviceEvent event;
   CHECK_FALSE(reader->Read(&event));
@@ -66,7 +67,7 @@ TEST_CASE("an unknown switch is NOT_FOUND and named, on every call") {
   fault.set_switch_id("ocs9");
   fault.set_kind(pb::FIBER_CUT);
   pb::FaultReply fr;
-  status = fabric.admin().InjectFault(ctx().get(), fault, &fr);
+  status = fabric.admin().InjectFault(call_ctx().get(), fault, &fr);
   CHECK(status.error_code() == grpc::StatusCode::NOT_FOUND);
   CHECK(contains(status.error_message(), "'ocs9'"));
 }
@@ -75,12 +76,13 @@ TEST_CASE("malformed requests are INVALID_ARGUMENT and change nothing") {
   FabricProcess fabric;
   pb::ApplyBatchReply applied;
   SUBCASE("no switch named") {
-    auto status = fabric.devices().ApplyBatch(ctx().get(), connect_request("", {{0, 1}}), &applied);
+    auto status =
+        fabric.devices().ApplyBatch(call_ctx().get(), connect_request("", {{0, 1}}), &applied);
     CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
     CHECK(contains(status.error_message(), "switch_id"));
   }
   SUBCASE("a batch the model refuses names the port and why") {
-    auto status = fabric.devices().ApplyBatch(ctx().get(),
+    auto status = fabric.devices().ApplyBatch(call_ctx().get(),
                                               connect_request("ocs1", {{0, 1}, {1, 2}}), &applied);
     CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
     CHECK_MESSAGE(contains(status.error_message(), "port 1"), status.error_message());
@@ -91,24 +93,25 @@ TEST_CASE("malformed requests are INVALID_ARGUMENT and change nothing") {
     v.set_switch_id("ocs1");
     *v.mutable_batch() = connect_request("ocs1", {{0, 99}}).batch();
     pb::ValidateBatchReply vr;
-    auto status = fabric.devices().ValidateBatch(ctx().get(), v, &vr);
+    auto status = fabric.devices().ValidateBatch(call_ctx().get(), v, &vr);
     CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
     CHECK(contains(status.error_message(), "port 99"));
   }
   SUBCASE("more cross-connects than ports") {
     std::vector<std::pair<int, int>> many(17, {0, 1});
-    auto status = fabric.devices().ApplyBatch(ctx().get(), connect_request("ocs1", many), &applied);
+    auto status =
+        fabric.devices().ApplyBatch(call_ctx().get(), connect_request("ocs1", many), &applied);
     CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   }
   SUBCASE("a fault without a kind, or on a port out of range") {
     pb::FaultRequest fault;
     fault.set_switch_id("ocs1");
     pb::FaultReply fr;
-    auto status = fabric.admin().InjectFault(ctx().get(), fault, &fr);
+    auto status = fabric.admin().InjectFault(call_ctx().get(), fault, &fr);
     CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
     fault.set_kind(pb::DARK_PORT);
     fault.set_port(16);
-    status = fabric.admin().InjectFault(ctx().get(), fault, &fr);
+    status = fabric.admin().InjectFault(call_ctx().get(), fault, &fr);
     CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
     CHECK(contains(status.error_message(), "port 16 is out of range"));
   }
@@ -116,7 +119,7 @@ TEST_CASE("malformed requests are INVALID_ARGUMENT and change nothing") {
   pb::ReadCrossConnectsRequest read;
   read.set_switch_id("ocs1");
   pb::ReadCrossConnectsReply xs;
-  REQUIRE(fabric.devices().ReadCrossConnects(ctx().get(), read, &xs).ok());
+  REQUIRE(fabric.devices().ReadCrossConnects(call_ctx().get(), read, &xs).ok());
   CHECK(xs.cross_connects_size() == 0);
 }
 
@@ -127,11 +130,11 @@ TEST_CASE("a down switch answers UNAVAILABLE until it is up again") {
   pb::ReadCrossConnectsRequest read;
   read.set_switch_id("ocs1");
   pb::ReadCrossConnectsReply xs;
-  auto status = fabric.devices().ReadCrossConnects(ctx().get(), read, &xs);
+  auto status = fabric.devices().ReadCrossConnects(call_ctx().get(), read, &xs);
   CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
   CHECK(contains(status.error_message(), "ocs1 is down"));
   CHECK(fabric.clear("ocs1", pb::SWITCH_DOWN));
-  CHECK(fabric.devices().ReadCrossConnects(ctx().get(), read, &xs).ok());
+  CHECK(fabric.devices().ReadCrossConnects(call_ctx().get(), read, &xs).ok());
 }
 
 TEST_CASE("faults are listed and cleared") {
@@ -140,17 +143,17 @@ TEST_CASE("faults are listed and cleared") {
   CHECK(fabric.inject("ocs1", pb::STUCK_MIRROR, 5));
   pb::ListFaultsRequest list;
   pb::ListFaultsReply faults;
-  REQUIRE(fabric.admin().ListFaults(ctx().get(), list, &faults).ok());
+  REQUIRE(fabric.admin().ListFaults(call_ctx().get(), list, &faults).ok());
   REQUIRE(faults.faults_size() == 2);
   CHECK(faults.faults(0).kind() == pb::STUCK_MIRROR);
   CHECK(faults.faults(0).port() == 5);
   CHECK(faults.faults(1).kind() == pb::FIBER_CUT);
   pb::ClearAllRequest clear;
   pb::ClearAllReply cleared;
-  REQUIRE(fabric.admin().ClearAll(ctx().get(), clear, &cleared).ok());
+  REQUIRE(fabric.admin().ClearAll(call_ctx().get(), clear, &cleared).ok());
   CHECK(cleared.cleared() == 2);
   faults.Clear();
-  REQUIRE(fabric.admin().ListFaults(ctx().get(), list, &faults).ok());
+  REQUIRE(fabric.admin().ListFaults(call_ctx().get(), list, &faults).ok());
   CHECK(faults.faults_size() == 0);
 }
 
@@ -158,7 +161,7 @@ TEST_CASE("the change counters count every cross-connect made and removed") {
   FabricProcess fabric;
   pb::ApplyBatchReply applied;
   REQUIRE(fabric.devices()
-              .ApplyBatch(ctx().get(), connect_request("ocs1", {{0, 1}, {2, 3}}), &applied)
+              .ApplyBatch(call_ctx().get(), connect_request("ocs1", {{0, 1}, {2, 3}}), &applied)
               .ok());
   CHECK(applied.connected_size() == 2);
   CHECK(applied.settled_at_unix_ns() >= applied.started_at_unix_ns());
@@ -168,7 +171,7 @@ TEST_CASE("the change counters count every cross-connect made and removed") {
   auto* d = move.mutable_batch()->add_disconnects();
   d->set_a(1);
   d->set_b(0);
-  REQUIRE(fabric.devices().ApplyBatch(ctx().get(), move, &applied).ok());
+  REQUIRE(fabric.devices().ApplyBatch(call_ctx().get(), move, &applied).ok());
   const auto c = fabric.changes("ocs1");
   CHECK(c.connects() == 3);
   CHECK(c.disconnects() == 1);
@@ -184,7 +187,7 @@ TEST_CASE("a stream starts with where the switch stands, then heartbeats") {
   pb::SubscribeRequest sub;
   sub.set_switch_id("ocs1");
   sub.set_heartbeat_interval_ms(50);
-  auto c = ctx();
+  auto c = call_ctx();
   auto reader = fabric.devices().Subscribe(c.get(), sub);
   pb::DeviceEvent event;
   REQUIRE(reader->Read(&event));
