@@ -254,7 +254,10 @@ void State::shut_down() {
   std::unique_lock lock(mutex);
   closing = true;
   if (stream) stream->cancel();
-  for (auto* ctx : calls) ctx->TryCancel();
+  // A callback run inside TryCancel removes its context from `calls`.
+  const auto in_flight = calls;
+  for (auto* ctx : in_flight)
+    if (calls.count(ctx)) ctx->TryCancel();
   released.wait(lock, [&] { return calls.empty() && stream == nullptr; });
 }
 

@@ -29,8 +29,9 @@ struct GrpcDriver::State : std::enable_shared_from_this<GrpcDriver::State> {
   const GrpcDriverOptions options;
 
   // ---- under mutex: what gRPC holds, so the driver can cancel and wait.
-  mutable std::mutex mutex;
-  std::condition_variable released;
+  // Recursive because gRPC may run a callback inline inside TryCancel.
+  mutable std::recursive_mutex mutex;
+  std::condition_variable_any released;
   std::set<grpc::ClientContext*> calls;
   EventStreamReader* stream = nullptr;
   bool closing = false;  // no new stream once the driver is going away
