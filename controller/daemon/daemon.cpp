@@ -60,7 +60,10 @@ Result<bool> Daemon::start() {
     sim.time_scale = config_.time_scale;
     p.drivers = southbound::make_simulated_drivers(*p.fabric, p.executor, sim);
   } else if (auto address = southbound_grpc::parse_fabric_url(config_.fabric)) {
-    p.drivers = southbound_grpc::make_grpc_drivers(*p.fabric, *address, p.executor);
+    southbound_grpc::GrpcDriverOptions o;
+    o.call_timeout = Duration::from_seconds(config_.fabric_timeout_s);
+    o.apply_timeout = Duration::from_seconds(3 * config_.fabric_timeout_s);
+    p.drivers = southbound_grpc::make_grpc_drivers(*p.fabric, *address, p.executor, o);
     spdlog::info("switches served by the fabric at {}", *address);
   } else {
     return unexpected(Error{"CONFIG", "fabric '" + config_.fabric +
@@ -81,6 +84,10 @@ Result<bool> Daemon::start() {
 
   core::ControllerOptions opt;
   opt.max_circuits_per_request = config_.max_circuits_per_request;
+  opt.reconcile_interval = Duration::from_seconds(config_.reconcile_interval_s);
+  opt.telemetry_history = config_.telemetry_history;
+  opt.low_power = PowerDbm::dbm(config_.low_power_dbm);
+  opt.max_ber = config_.max_ber;
   p.controller = std::make_unique<core::Controller>(*p.fabric, p.executor, drivers, *p.store, opt);
   if (auto started = p.controller->start(); !started) return unexpected(started.error());
 

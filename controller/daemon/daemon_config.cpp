@@ -20,7 +20,8 @@ Result<bool, std::vector<topology::Diagnostic>> read_config_file(const std::stri
   if (r.expect_map(root, what,
                    {"topology", "db", "grpc_listen", "http_listen", "fabric", "time_scale", "seed",
                     "durable", "ready_file", "log_level", "max_message_bytes",
-                    "max_circuits_per_request"})) {
+                    "max_circuits_per_request", "reconcile_interval_s", "fabric_timeout_s", "telemetry_history",
+                    "low_power_dbm", "max_ber"})) {
     auto text_field = [&](const char* key, std::string& out) {
       if (auto v = r.text(root, key, what, false)) out = *v;
     };
@@ -43,6 +44,23 @@ Result<bool, std::vector<topology::Diagnostic>> read_config_file(const std::stri
     if (auto v = r.integer(root, "max_circuits_per_request", what, false)) {
       if (*v <= 0) r.error(root["max_circuits_per_request"], "max_circuits_per_request must be greater than zero");
       else c.max_circuits_per_request = static_cast<std::size_t>(*v);
+    }
+    if (auto v = r.number(root, "reconcile_interval_s", what, false)) {
+      if (*v < 0) r.error(root["reconcile_interval_s"], "reconcile_interval_s must not be negative");
+      else c.reconcile_interval_s = *v;
+    }
+    if (auto v = r.number(root, "fabric_timeout_s", what, false)) {
+      if (*v <= 0) r.error(root["fabric_timeout_s"], "fabric_timeout_s must be greater than zero");
+      else c.fabric_timeout_s = *v;
+    }
+    if (auto v = r.integer(root, "telemetry_history", what, false)) {
+      if (*v < 0) r.error(root["telemetry_history"], "telemetry_history must not be negative");
+      else c.telemetry_history = static_cast<std::size_t>(*v);
+    }
+    if (auto v = r.number(root, "low_power_dbm", what, false)) c.low_power_dbm = *v;
+    if (auto v = r.number(root, "max_ber", what, false)) {
+      if (*v <= 0 || *v >= 1) r.error(root["max_ber"], "max_ber must be between 0 and 1");
+      else c.max_ber = *v;
     }
     if (root["durable"]) {
       try {

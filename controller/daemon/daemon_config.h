@@ -25,6 +25,14 @@ struct DaemonConfig {
   std::string log_level = "info";
   std::size_t max_message_bytes = 4 << 20;
   std::size_t max_circuits_per_request = 4096;
+  // Deadline of a read or validate sent to lightpath-fabric (an apply gets
+  // three times as long, since it answers once light has settled).
+  double fabric_timeout_s = 5;
+  double reconcile_interval_s = 30;  // re-read every switch this often; 0: only at start and reconnect
+  // Telemetry intake: samples kept per connected port and the alarm levels.
+  std::size_t telemetry_history = 10;
+  double low_power_dbm = -20;
+  double max_ber = 1e-5;
 };
 
 // Reads a YAML config file into `config`; every problem with file:line:col.

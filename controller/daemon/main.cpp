@@ -17,11 +17,17 @@ int main(int argc, char** argv) {
   auto* db = app.add_option("--db", cli.db, "SQLite state file");
   auto* grpc = app.add_option("--grpc-listen", cli.grpc_listen, "gRPC address (host:port, port 0 = any)");
   auto* http = app.add_option("--http-listen", cli.http_listen, "HTTP address (host:port, port 0 = any)");
-  auto* fabric = app.add_option("--fabric", cli.fabric, "Switch drivers: sim");
+  auto* fabric = app.add_option("--fabric", cli.fabric, "Switch drivers: sim, or grpc://HOST:PORT (lightpath-fabric)");
   auto* scale = app.add_option("--time-scale", cli.time_scale, "Simulated seconds per real second");
   auto* seed = app.add_option("--seed", cli.seed, "Seed of the simulated fabric");
   auto* ready = app.add_option("--ready-file", cli.ready_file, "Write bound ports here once serving");
   auto* level = app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error");
+  auto* fabric_timeout = app.add_option("--fabric-timeout", cli.fabric_timeout_s,
+                                        "Seconds a call to lightpath-fabric may take (apply: 3x)")
+                             ->check(CLI::PositiveNumber);
+  auto* reconcile = app.add_option("--reconcile-interval", cli.reconcile_interval_s,
+                                   "Seconds between reconcile passes over every switch (0: off)")
+                        ->check(CLI::NonNegativeNumber);
   bool fast = false;
   app.add_flag("--no-fsync", fast, "Do not fsync commits (tests and demos only)");
   CLI11_PARSE(app, argc, argv);
@@ -44,6 +50,8 @@ int main(int argc, char** argv) {
   if (seed->count()) config.seed = cli.seed;
   if (ready->count()) config.ready_file = cli.ready_file;
   if (level->count()) config.log_level = cli.log_level;
+  if (fabric_timeout->count()) config.fabric_timeout_s = cli.fabric_timeout_s;
+  if (reconcile->count()) config.reconcile_interval_s = cli.reconcile_interval_s;
   if (fast) config.durable = false;
   if (config.topology.empty()) {
     std::cerr << "lightpathd: --topology (or topology: in --config) is required\n";
