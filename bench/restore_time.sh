@@ -23,14 +23,16 @@ trap cleanup EXIT
 wait_file() { for _ in $(seq 500); do [[ -s $1 ]] && return 0; sleep 0.01; done; echo "no $1" >&2; exit 1; }
 
 "$build/simulator/lightpath-fabric" --topology "$top/topologies/tiny.yaml" --listen 127.0.0.1:0 \
-  --ready-file "$dir/fabric.json" --log-level warn &
+  --ready-file "$dir/fabric.json" --log-level error &
 pids+=($!)
+disown
 wait_file "$dir/fabric.json"
 fabric=$(jq -r .address "$dir/fabric.json")
 "$build/controller/lightpathd" --topology "$top/topologies/tiny.yaml" --db "$dir/state.db" \
   --grpc-listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --fabric "grpc://$fabric" \
-  --ready-file "$dir/daemon.json" --log-level warn &
+  --ready-file "$dir/daemon.json" --log-level error &
 pids+=($!)
+disown
 wait_file "$dir/daemon.json"
 server="127.0.0.1:$(jq -r .grpc_port "$dir/daemon.json")"
 http="127.0.0.1:$(jq -r .http_port "$dir/daemon.json")"
@@ -42,7 +44,7 @@ requests:
     sources: [{rack: rack1, port_group: gpu-nic}]
     destinations: [{rack: rack2, port_group: gpu-nic}]
 EOF
-"$ctl" request "$dir/request.yaml" --server "$server" --wait-active --timeout 10 > /dev/null
+"$ctl" request "$dir/request.yaml" --server "$server" --wait-active 10 > /dev/null
 id=$("$ctl" circuits list --json --server "$server" | jq -r '.circuits[0].id')
 
 now_ms() { date +%s%3N; }

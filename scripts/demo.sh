@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # The main job on the embedded defaults: describe the demo fabric, start
-# lightpathd on it, submit a training job's circuit request with
-# lightpathctl, look at the circuits and the switch, release them, stop.
+# lightpath-fabric (the simulated switches, a separate process) and
+# lightpathd driving it, submit a training job's circuit request with
+# lightpathctl, look at the circuits and the switch, cut a fiber under one
+# circuit and watch it restored, release them, stop.
 set -euo pipefail
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
 ctl="$build/controller/lightpathctl"
 daemon="$build/controller/lightpathd"
+fabric="$build/simulator/lightpath-fabric"
 work=$(mktemp -d)
-pid=""
+pids=()
 cleanup() {
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
-  fi
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -24,13 +29,26 @@ step() { printf '\n== %s\n' "$*"; }
 step "lightpathctl topo show topologies/tiny.yaml"
 "$ctl" topo show "$top/topologies/tiny.yaml"
 
-step "lightpathd --topology topologies/tiny.yaml (simulated MEMS switches, real time)"
+wait_ready() {
+  for _ in $(seq 100); do [[ -s "$1" ]] && return 0; sleep 0.1; done
+  echo "$2 did not start" >&2
+  exit 1
+}
+
+step "lightpath-fabric --topology topologies/tiny.yaml (the simulated MEMS switches, real time)"
+"$fabric" --topology "$top/topologies/tiny.yaml" --listen 127.0.0.1:0 \
+  --ready-file "$work/fabric.json" --log-level warn &
+pids+=($!)
+wait_ready "$work/fabric.json" lightpath-fabric
+export LIGHTPATH_FABRIC_SERVER=$(sed -E 's/.*"address":"([^"]+)".*/\1/' "$work/fabric.json")
+echo "switches served on $LIGHTPATH_FABRIC_SERVER"
+
+step "lightpathd --topology topologies/tiny.yaml --fabric grpc://$LIGHTPATH_FABRIC_SERVER"
 "$daemon" --topology "$top/topologies/tiny.yaml" --db "$work/lightpath.db" \
   --grpc-listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --ready-file "$work/ready.json" \
-  --log-level warn &
-pid=$!
-for _ in $(seq 100); do [[ -s "$work/ready.json" ]] && break; sleep 0.1; done
-[[ -s "$work/ready.json" ]] || { echo "lightpathd did not start" >&2; exit 1; }
+  --fabric "grpc://$LIGHTPATH_FABRIC_SERVER" --log-level error &
+pids+=($!)
+wait_ready "$work/ready.json" lightpathd
 grpc_port=$(sed -E 's/.*"grpc_port":([0-9]+).*/\1/' "$work/ready.json")
 http_port=$(sed -E 's/.*"http_port":([0-9]+).*/\1/' "$work/ready.json")
 export LIGHTPATH_SERVER="127.0.0.1:$grpc_port"
@@ -50,6 +68,17 @@ if command -v curl >/dev/null; then
   curl -s "http://127.0.0.1:$http_port/v1/switches/ocs1/ports" | head -c 400; echo
 fi
 
+port=$("$ctl" circuits get 1 --json | sed -E 's/.*"in_port":([0-9]+).*/\1/')
+step "lightpathctl fabric fault inject fiber-cut ocs1 $port (the fiber under circuit 1)"
+"$ctl" fabric fault inject fiber-cut ocs1 "$port"
+sleep 0.5
+
+step "lightpathctl circuits list (circuits 1 and 2 restored on other ports) and lightpathctl alarms"
+"$ctl" circuits list
+"$ctl" circuits get 1 | grep reason
+"$ctl" alarms
+"$ctl" fabric fault clear fiber-cut ocs1 "$port"
+
 step "lightpathctl circuits release --request job-1001-allreduce --tenant team-vision"
 "$ctl" circuits release --request job-1001-allreduce --tenant team-vision
 "$ctl" circuits release --request job-1002-ring --tenant team-speech
@@ -61,4 +90,4 @@ step "lightpathctl watch --replay --count 6 (the first lifecycle events)"
 step "lightpathctl circuits list (after release)"
 "$ctl" circuits list
 echo
-echo "demo done; lightpathd stops now"
+echo "demo done; lightpathd and lightpath-fabric stop now"
