@@ -11,6 +11,7 @@
 #include <string>
 
 #include "lightpath/v1/lightpath.grpc.pb.h"
+#include "proto/support/status_name.h"
 
 namespace lightpath::cli {
 
@@ -65,9 +66,6 @@ class DaemonClient {
   std::unique_ptr<v1::CircuitService::Stub> circuits_;
   std::unique_ptr<v1::FabricService::Stub> fabric_;
 };
-
-// "NOT_FOUND", "UNAVAILABLE", ...
-std::string status_code_name(grpc::StatusCode code);
 
 // A message as one line of JSON: proto field names, every field printed
 // (zero values and empty lists too), enums by name, 64-bit integers as

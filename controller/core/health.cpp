@@ -39,10 +39,12 @@ bool Controller::Impl::set_alarm(SwitchId sw, AlarmKind kind, int port, bool rai
     return true;
   }
   if (active != alarm_log.end()) return false;
-  alarm_log.push_back({at, name, southbound::AlarmEvent{at, kind, port, true, std::move(message)}, true});
+  alarm_log.push_back(
+      {at, name, southbound::AlarmEvent{at, kind, port, true, std::move(message)}, true});
   // Active alarms are always kept; the oldest cleared ones make room.
   while (alarm_log.size() > opt.alarms_in_memory) {
-    auto old = std::find_if(alarm_log.begin(), alarm_log.end(), [](const AlarmView& v) { return !v.active; });
+    auto old = std::find_if(alarm_log.begin(), alarm_log.end(),
+                            [](const AlarmView& v) { return !v.active; });
     if (old == alarm_log.end()) break;
     alarm_log.erase(old);
   }
@@ -51,8 +53,10 @@ bool Controller::Impl::set_alarm(SwitchId sw, AlarmKind kind, int port, bool rai
 
 void Controller::Impl::set_fault(SwitchId sw, int port, AlarmKind kind, bool raised) {
   auto& kinds = faults[{sw, port}];
-  if (raised) kinds.insert(kind);
-  else kinds.erase(kind);
+  if (raised)
+    kinds.insert(kind);
+  else
+    kinds.erase(kind);
   alloc.set_out_of_service(sw, port, !kinds.empty());
   if (kinds.empty()) faults.erase({sw, port});
 }
@@ -87,7 +91,8 @@ void Controller::Impl::on_alarm(SwitchId sw, const southbound::AlarmEvent& a) {
   }
 }
 
-void Controller::Impl::fail_through(SwitchId sw, int port, const std::string& why, TimePoint fault_at) {
+void Controller::Impl::fail_through(SwitchId sw, int port, const std::string& why,
+                                    TimePoint fault_at) {
   std::vector<CircuitId> hit;
   for (const auto& [id, c] : circuits) {
     if (c.state != CircuitState::kPending && c.state != CircuitState::kProgramming &&
@@ -111,8 +116,7 @@ void Controller::Impl::fail_through(SwitchId sw, int port, const std::string& wh
     }
     restore(id, why, fault_at);
   }
-  if (!hit.empty())
-    spdlog::warn("{} circuit(s) lost light: {}", hit.size(), why);
+  if (!hit.empty()) spdlog::warn("{} circuit(s) lost light: {}", hit.size(), why);
 }
 
 void Controller::Impl::restore(CircuitId id, const std::string& why, TimePoint fault_at) {
@@ -147,7 +151,8 @@ void Controller::Impl::restore(CircuitId id, const std::string& why, TimePoint f
   if (auto added = alloc.add(moved); !added) {
     spdlog::error("restoration of circuit {} conflicts: {}", id.value(), added.error().message);
     ++counters.restorations["unrestorable"];
-    record(c, CircuitState::kFailed, "lost light: " + why + "; not restored: " + added.error().message);
+    record(c, CircuitState::kFailed,
+           "lost light: " + why + "; not restored: " + added.error().message);
     return;
   }
   c.circuit = std::move(moved);
@@ -208,9 +213,10 @@ void Controller::Impl::on_drift(SwitchId sw, const std::vector<southbound::Cross
       for (const auto& x : xs) s += fmt::format("{}{}-{}", s.empty() ? "" : ", ", x.a, x.b);
       return s.empty() ? std::string("none") : s;
     };
-    message = fmt::format("{}: cross-connects changed behind the controller (missing: {}; unexpected: "
-                          "{}); repairing",
-                          fabric.optical_switch(sw).name, list(missing), list(unexpected));
+    message = fmt::format(
+        "{}: cross-connects changed behind the controller (missing: {}; unexpected: "
+        "{}); repairing",
+        fabric.optical_switch(sw).name, list(missing), list(unexpected));
     spdlog::warn("{}", message);
   }
   set_alarm(sw, AlarmKind::kDrift, -1, drifted, std::move(message), ex.now());

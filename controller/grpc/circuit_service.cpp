@@ -3,21 +3,10 @@
 
 #include "controller/grpc/convert.h"
 #include "controller/grpc/services.h"
+#include "proto/support/status_name.h"
 
 namespace lightpath::grpc_api {
 namespace {
-
-std::string_view code_name(grpc::StatusCode c) {
-  switch (c) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    default: return "OTHER";
-  }
-}
 
 // Streams circuit events to one watcher. Events arrive on the controller's
 // thread; gRPC allows one write in flight, so the rest wait in a queue.
@@ -28,9 +17,10 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
 
   WatchReactor(core::Controller& core, Executor& ex, const v1::WatchCircuitsRequest& req)
       : core_(core), ex_(ex) {
-    ex_.post([this, after = req.after_sequence(), filter = core::WatchFilter{req.job_id(), req.tenant()},
-              replay = req.replay()] {
-      id_ = core_.watch(after, filter, [this](const core::CircuitEvent& e) { enqueue(e); }, replay);
+    ex_.post([this, after = req.after_sequence(),
+              filter = core::WatchFilter{req.job_id(), req.tenant()}, replay = req.replay()] {
+      id_ = core_.watch(
+          after, filter, [this](const core::CircuitEvent& e) { enqueue(e); }, replay);
     });
   }
 
@@ -58,9 +48,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
     std::lock_guard lock(mu_);
     if (finished_) return;
     if (queue_.size() >= kMaxQueued)
-      return finish_locked({grpc::StatusCode::RESOURCE_EXHAUSTED,
-                            "watcher fell behind; resume with after_sequence " +
-                                std::to_string(last_sent_)});
+      return finish_locked(
+          {grpc::StatusCode::RESOURCE_EXHAUSTED,
+           "watcher fell behind; resume with after_sequence " + std::to_string(last_sent_)});
     v1::CircuitEvent& out = queue_.emplace_back();
     out.set_sequence(e.sequence);
     out.set_at_unix_ms(unix_ms(e.at));
@@ -94,7 +84,8 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
 
 }  // namespace
 
-CircuitService::CircuitService(core::Controller& controller, Executor& executor, CallObserver observe)
+CircuitService::CircuitService(core::Controller& controller, Executor& executor,
+                               CallObserver observe)
     : core_(controller), ex_(executor), observe_(std::move(observe)) {}
 
 grpc::ServerUnaryReactor* CircuitService::on_core(grpc::CallbackServerContext* ctx,
@@ -103,7 +94,7 @@ grpc::ServerUnaryReactor* CircuitService::on_core(grpc::CallbackServerContext* c
   auto* reactor = ctx->DefaultReactor();
   const TimePoint start = ex_.now();
   Finish finish = [this, reactor, start, method = std::string(method)](const grpc::Status& s) {
-    if (observe_) observe_(method, code_name(s.error_code()), (ex_.now() - start).seconds());
+    if (observe_) observe_(method, status_code_name(s.error_code()), (ex_.now() - start).seconds());
     reactor->Finish(s);
   };
   ex_.post([fn = std::move(fn), finish = std::move(finish)] { fn(finish); });
@@ -114,38 +105,44 @@ grpc::ServerUnaryReactor* CircuitService::RequestCircuits(grpc::CallbackServerCo
                                                           const v1::CircuitRequest* req,
                                                           v1::RequestCircuitsResponse* resp) {
   auto converted = from_proto(*req);
-  return on_core(ctx, "RequestCircuits", [this, converted = std::move(converted), resp](Finish done) mutable {
-    if (!converted) return done(to_status(converted.error()));
-    core_.request_circuits(std::move(*converted), [this, resp, done](core::ApiResult<core::RequestAnswer> r) {
-      if (!r) return done(to_status(r.error()));
-      to_proto(core_.fabric(), *r, resp);
-      done(grpc::Status::OK);
-    });
-  });
+  return on_core(
+      ctx, "RequestCircuits", [this, converted = std::move(converted), resp](Finish done) mutable {
+        if (!converted) return done(to_status(converted.error()));
+        core_.request_circuits(std::move(*converted),
+                               [this, resp, done](core::ApiResult<core::RequestAnswer> r) {
+                                 if (!r) return done(to_status(r.error()));
+                                 to_proto(core_.fabric(), *r, resp);
+                                 done(grpc::Status::OK);
+                               });
+      });
 }
 
 grpc::ServerUnaryReactor* CircuitService::ReleaseCircuits(grpc::CallbackServerContext* ctx,
                                                           const v1::ReleaseCircuitsRequest* req,
                                                           v1::ReleaseCircuitsResponse* resp) {
   core::ReleaseSpec spec{req->tenant(), req->request_id(), {}};
-  for (auto id : req->circuit_ids()) spec.circuits.push_back(CircuitId(static_cast<std::uint32_t>(id)));
+  for (auto id : req->circuit_ids())
+    spec.circuits.push_back(CircuitId(static_cast<std::uint32_t>(id)));
   const bool empty = spec.request_id.empty() && spec.circuits.empty();
-  return on_core(ctx, "ReleaseCircuits", [this, spec = std::move(spec), empty, resp](Finish done) mutable {
-    if (empty)
-      return done({grpc::StatusCode::INVALID_ARGUMENT, "request_id or circuit_ids: name what to release"});
-    core_.release(std::move(spec), [resp, done](core::ApiResult<std::vector<CircuitId>> r) {
-      if (!r) return done(to_status(r.error()));
-      for (auto id : *r) resp->add_released_circuit_ids(id.value());
-      done(grpc::Status::OK);
-    });
-  });
+  return on_core(
+      ctx, "ReleaseCircuits", [this, spec = std::move(spec), empty, resp](Finish done) mutable {
+        if (empty)
+          return done({grpc::StatusCode::INVALID_ARGUMENT,
+                       "request_id or circuit_ids: name what to release"});
+        core_.release(std::move(spec), [resp, done](core::ApiResult<std::vector<CircuitId>> r) {
+          if (!r) return done(to_status(r.error()));
+          for (auto id : *r) resp->add_released_circuit_ids(id.value());
+          done(grpc::Status::OK);
+        });
+      });
 }
 
 grpc::ServerUnaryReactor* CircuitService::ExtendLease(grpc::CallbackServerContext* ctx,
                                                       const v1::ExtendLeaseRequest* req,
                                                       v1::ExtendLeaseResponse* resp) {
   return on_core(ctx, "ExtendLease", [this, r = *req, resp](Finish done) {
-    if (r.request_id().empty()) return done({grpc::StatusCode::INVALID_ARGUMENT, "request_id: required"});
+    if (r.request_id().empty())
+      return done({grpc::StatusCode::INVALID_ARGUMENT, "request_id: required"});
     core_.extend_lease(r.tenant(), r.request_id(), Duration::s(r.duration_seconds()),
                        [resp, done](core::ApiResult<TimePoint> end) {
                          if (!end) return done(to_status(end.error()));
@@ -159,7 +156,8 @@ grpc::ServerUnaryReactor* CircuitService::GetCircuit(grpc::CallbackServerContext
                                                      const v1::GetCircuitRequest* req,
                                                      v1::Circuit* resp) {
   return on_core(ctx, "GetCircuit", [this, id = req->id(), resp](Finish done) {
-    if (id == 0 || id > 0xffffffffULL) return done({grpc::StatusCode::INVALID_ARGUMENT, "id: not a circuit id"});
+    if (id == 0 || id > 0xffffffffULL)
+      return done({grpc::StatusCode::INVALID_ARGUMENT, "id: not a circuit id"});
     auto c = core_.get(CircuitId(static_cast<std::uint32_t>(id)));
     if (!c) return done(to_status(c.error()));
     to_proto(core_.fabric(), *c, resp);
@@ -171,7 +169,8 @@ grpc::ServerUnaryReactor* CircuitService::ListCircuits(grpc::CallbackServerConte
                                                        const v1::ListCircuitsRequest* req,
                                                        v1::ListCircuitsResponse* resp) {
   return on_core(ctx, "ListCircuits", [this, r = *req, resp](Finish done) {
-    core::CircuitFilter f{r.job_id(), r.tenant(), from_proto(r.state()), r.switch_name(), r.endpoint()};
+    core::CircuitFilter f{r.job_id(), r.tenant(), from_proto(r.state()), r.switch_name(),
+                          r.endpoint()};
     for (const auto& c : core_.list(f)) to_proto(core_.fabric(), c, resp->add_circuits());
     done(grpc::Status::OK);
   });

@@ -15,7 +15,8 @@ void render_health(Exposition& out, const core::Controller& c) {
                it == k.restorations.end() ? std::uint64_t{0} : it->second);
   }
   const auto& h = k.time_to_restore;
-  out.family("lightpath_restoration_seconds", "Time from a loss-of-light alarm to the circuit ACTIVE again.",
+  out.family("lightpath_restoration_seconds",
+             "Time from a loss-of-light alarm to the circuit ACTIVE again.",
              MetricType::kHistogram);
   for (std::size_t i = 0; i < h.kBoundsSeconds.size(); ++i)
     out.sample("lightpath_restoration_seconds_bucket", {{"le", format_value(h.kBoundsSeconds[i])}},
@@ -24,8 +25,8 @@ void render_health(Exposition& out, const core::Controller& c) {
   out.sample("lightpath_restoration_seconds_sum", {}, h.sum_seconds);
   out.sample("lightpath_restoration_seconds_count", {}, h.count);
 
-  out.family("lightpath_reconcile_reads_total", "Reads of a switch's cross-connects to reconcile it.",
-             MetricType::kCounter);
+  out.family("lightpath_reconcile_reads_total",
+             "Reads of a switch's cross-connects to reconcile it.", MetricType::kCounter);
   out.sample("lightpath_reconcile_reads_total", {}, k.reconcile_reads);
   out.family("lightpath_drift_cross_connects_total",
              "Cross-connects found changed behind the controller's back: missing or unexpected.",

@@ -1,10 +1,10 @@
 #include "controller/rest/rest_routes.h"
 
 #include <algorithm>
-#include <charconv>
 #include <array>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <charconv>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -28,7 +28,17 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 // Route templates and the methods each allows. A path that matches a
 // template but not its methods is a 405, not a 404.
-enum class Route { kNone, kHealth, kMetrics, kCircuits, kCircuit, kSwitches, kPorts, kTelemetry, kAlarms };
+enum class Route {
+  kNone,
+  kHealth,
+  kMetrics,
+  kCircuits,
+  kCircuit,
+  kSwitches,
+  kPorts,
+  kTelemetry,
+  kAlarms
+};
 
 struct Match {
   Route route = Route::kNone;

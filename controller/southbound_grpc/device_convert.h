@@ -14,6 +14,7 @@
 
 #include "lightpath/device/v1/device.pb.h"
 #include "lightpath/southbound.h"
+#include "proto/support/status_name.h"
 
 namespace lightpath::southbound_grpc {
 
@@ -52,7 +53,5 @@ grpc::Status to_status(const Error& error);
 // (unreachable, timed out, unknown switch, device down) is kDeviceDown, with
 // `where` (the fabric's address) in the message.
 Error from_status(const grpc::Status& status, const std::string& where);
-
-std::string status_code_name(grpc::StatusCode code);
 
 }  // namespace lightpath::southbound_grpc

@@ -16,7 +16,6 @@ namespace lightpath::testing {
 
 using namespace lightpath::core;
 
-
 // 2023-11-14 in Unix time: leases are wall time.
 inline constexpr std::int64_t kEpoch = 1'700'000'000'000'000'000;
 
@@ -51,9 +50,12 @@ struct World {
     return o;
   }
 
-  World(const std::string& topology, const std::string& db, TimePoint start = TimePoint::from_ns(kEpoch),
-        ControllerOptions options = {}, sim::MemsOptions mems = quiet())
-      : fabric(testing::shipped(topology)), engine(sim::Rng(7), start), ex(engine),
+  World(const std::string& topology, const std::string& db,
+        TimePoint start = TimePoint::from_ns(kEpoch), ControllerOptions options = {},
+        sim::MemsOptions mems = quiet())
+      : fabric(testing::shipped(topology)),
+        engine(sim::Rng(7), start),
+        ex(engine),
         model(engine, fabric, mems) {
     std::map<SwitchId, southbound::Driver*> map;
     for (const auto& sw : model.switches()) {
@@ -93,6 +95,5 @@ struct World {
     return c ? c->state : CircuitState::kReleased;
   }
 };
-
 
 }  // namespace lightpath::testing

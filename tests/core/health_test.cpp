@@ -43,7 +43,9 @@ bool has_alarm(World& w, sb::AlarmKind kind, bool active_only) {
 
 }  // namespace
 
-TEST_CASE("a fiber cut under an ACTIVE circuit restores it on other ports; other circuits are untouched") {
+TEST_CASE(
+    "a fiber cut under an ACTIVE circuit restores it on other ports; other circuits are "
+    "untouched") {
   TempDb db;
   World w("tiny.yaml", db.path);
   std::vector<CircuitEvent> events;
@@ -68,8 +70,9 @@ TEST_CASE("a fiber cut under an ACTIVE circuit restores it on other ports; other
   CHECK(holds(w, "ocs1", now->circuit.hops[0]));
   CHECK_FALSE(holds(w, "ocs1", cut.hops[0]));  // the dark cross-connect is taken down
   CHECK(states_of(events, cut.id) ==
-        std::vector<CircuitState>{CircuitState::kPending, CircuitState::kProgramming, CircuitState::kActive,
-                                  CircuitState::kFailed, CircuitState::kRestoring, CircuitState::kActive});
+        std::vector<CircuitState>{CircuitState::kPending, CircuitState::kProgramming,
+                                  CircuitState::kActive, CircuitState::kFailed,
+                                  CircuitState::kRestoring, CircuitState::kActive});
   // The other circuit saw nothing and its cross-connect never moved.
   CHECK(states_of(events, bystander.id).size() == bystander_events);
   CHECK(holds(w, "ocs1", bystander.hops[0]));
@@ -132,7 +135,9 @@ TEST_CASE("a request that asks for no restoration is only failed") {
   CHECK(b.record.accepted);
 }
 
-TEST_CASE("a switch going down moves its circuits to other switches; back up, its stale cross-connects go") {
+TEST_CASE(
+    "a switch going down moves its circuits to other switches; back up, its stale cross-connects "
+    "go") {
   TempDb db;
   World w("jupiter-spinefree.yaml", db.path);
   const auto a = w.request(pairwise("dcn", {{"agg00", "agg01"}}, 100, "dcni"));
@@ -156,7 +161,9 @@ TEST_CASE("a switch going down moves its circuits to other switches; back up, it
   CHECK(w.state_of(before.id) == CircuitState::kActive);
 }
 
-TEST_CASE("a cross-connect changed behind the controller's back is repaired within one reconcile period") {
+TEST_CASE(
+    "a cross-connect changed behind the controller's back is repaired within one reconcile "
+    "period") {
   TempDb db;
   ControllerOptions o;
   o.reconcile_interval = Duration::s(1);
@@ -169,7 +176,8 @@ TEST_CASE("a cross-connect changed behind the controller's back is repaired with
   const auto gone = sb::CrossConnect::between(hop.in_port, hop.out_port);
   const auto stray = sb::CrossConnect::between(14, 15);
   bool applied = false;
-  w.drivers[0]->apply(sb::Batch{{gone}, {stray}}, [&](Result<sb::ApplyReport> r) { applied = r.has_value(); });
+  w.drivers[0]->apply(sb::Batch{{gone}, {stray}},
+                      [&](Result<sb::ApplyReport> r) { applied = r.has_value(); });
   w.settle();
   REQUIRE(applied);
   REQUIRE_FALSE(holds(w, "ocs1", hop));

@@ -31,9 +31,11 @@ struct Pair {
   DaemonProcess daemon;
   explicit Pair(std::vector<std::string> daemon_extra = {})
       : fabric({"--time-scale", "1"}),
-        daemon(tiny_topology(), dir.file("state.db"), dir.file(""), with_fabric(fabric, daemon_extra)) {}
+        daemon(tiny_topology(), dir.file("state.db"), dir.file(""),
+               with_fabric(fabric, daemon_extra)) {}
 
-  static std::vector<std::string> with_fabric(const FabricProcess& f, std::vector<std::string> extra) {
+  static std::vector<std::string> with_fabric(const FabricProcess& f,
+                                              std::vector<std::string> extra) {
     extra.insert(extra.end(), {"--fabric", "grpc://" + f.address(), "--reconcile-interval", "1"});
     return extra;
   }
@@ -82,7 +84,8 @@ struct Pair {
 
   bool alarmed(const std::string& kind) {
     const auto all = alarms();
-    return std::any_of(all.begin(), all.end(), [&](const v1::Alarm& a) { return a.kind() == kind; });
+    return std::any_of(all.begin(), all.end(),
+                       [&](const v1::Alarm& a) { return a.kind() == kind; });
   }
 };
 
@@ -112,7 +115,9 @@ TEST_CASE("kill -9 lightpathd and restart: no cross-connect of a healthy circuit
   CHECK(p.switch_holds("ocs1") == held);
 }
 
-TEST_CASE("kill -9 lightpath-fabric and restart it empty: lightpathd notices, reports it and reprograms") {
+TEST_CASE(
+    "kill -9 lightpath-fabric and restart it empty: lightpathd notices, reports it and "
+    "reprograms") {
   Pair p;
   const auto r = p.request(pair_request("job-a", "rack1", "rack2", 400));
   REQUIRE(eventually([&] { return p.all_active(r); }));
@@ -144,10 +149,12 @@ TEST_CASE("a cross-connect changed behind the controller's back is reconciled wi
   REQUIRE(p.switch_holds("ocs1").count(want) == 0);
 
   // One period is a second; allow for the switching time and a loaded machine.
-  CHECK(eventually([&] {
-    const auto held = p.switch_holds("ocs1");
-    return held.count(want) == 1 && held.count({14, 15}) == 0;
-  }, 5));
+  CHECK(eventually(
+      [&] {
+        const auto held = p.switch_holds("ocs1");
+        return held.count(want) == 1 && held.count({14, 15}) == 0;
+      },
+      5));
   CHECK(eventually([&] { return p.all_active(r); }));
   CHECK(p.alarmed("drift"));
 }
@@ -171,7 +178,8 @@ TEST_CASE("a fiber cut under an ACTIVE circuit: restored on other ports, or FAIL
   const auto last = p.request(pair_request("job-c", "rack1", "rack4", 800));
   REQUIRE(eventually([&] { return p.all_active(more) && p.all_active(last); }));
   const auto victim = more.circuits(0).id();
-  REQUIRE(p.fabric.inject("ocs1", pb::FIBER_CUT, static_cast<int>(more.circuits(0).hops(0).in_port())));
+  REQUIRE(
+      p.fabric.inject("ocs1", pb::FIBER_CUT, static_cast<int>(more.circuits(0).hops(0).in_port())));
   CHECK(eventually([&] { return p.get(victim).state() == v1::FAILED; }));
   CHECK(p.get(victim).state_reason().find("not restored: INSUFFICIENT_PORTS") != std::string::npos);
   CHECK(p.get(id).state() == v1::ACTIVE);
