@@ -227,3 +227,37 @@ TEST_CASE("fabric service and HTTP routes") {
   CHECK(f.http_get("/v1/nothing").first == 404);
   CHECK(f.http_get("/v1/circuits/abc").first == 400);
 }
+
+TEST_CASE("telemetry of a connected port over gRPC, REST and /metrics") {
+  Fixture f;
+  const auto resp = f.request(pair_request("tel-1", "rack1", "rack2", 400));
+  REQUIRE(resp.accepted());
+  const auto port = resp.circuits(0).hops(0).in_port();
+  v1::GetPortTelemetryRequest q;
+  q.set_switch_name("ocs1");
+  q.set_port(port);
+  v1::GetPortTelemetryResponse samples;
+  // The simulated switches sample once a second.
+  for (int i = 0; i < 100 && samples.samples_size() < 2; ++i) {
+    samples.Clear();
+    REQUIRE(f.d.fabric().GetPortTelemetry(ctx().get(), q, &samples).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(samples.samples_size() >= 2);
+  CHECK(samples.samples(0).at_unix_ms() < samples.samples(1).at_unix_ms());
+  CHECK(samples.samples(1).output_power_dbm() > -20);  // a healthy circuit: no low-power alarm
+
+  auto [code, body] = f.http_get("/v1/switches/ocs1/ports/" + std::to_string(port) + "/telemetry");
+  CHECK(code == 200);
+  CHECK(nlohmann::json::parse(body)["samples"].size() >= 2);
+  auto [mcode, metrics] = f.http_get("/metrics");
+  CHECK(mcode == 200);
+  CHECK(metrics.find("lightpath_port_output_power_dbm{switch=\"ocs1\",port=\"" + std::to_string(port) + "\"}") !=
+        std::string::npos);
+
+  q.set_port(99);
+  CHECK(f.d.fabric().GetPortTelemetry(ctx().get(), q, &samples).error_code() == grpc::StatusCode::NOT_FOUND);
+  q.set_switch_name("");
+  CHECK(f.d.fabric().GetPortTelemetry(ctx().get(), q, &samples).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+}
