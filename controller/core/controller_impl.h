@@ -14,6 +14,7 @@
 
 #include "controller/core/controller.h"
 #include "controller/core/switch_programmer.h"
+#include "controller/core/telemetry_ring.h"
 
 namespace lightpath::core {
 
@@ -80,7 +81,7 @@ struct Controller::Impl {
   WatchId next_watch = 1;
 
   std::map<std::pair<SwitchId, int>, PortView> port_state;
-  std::map<std::pair<SwitchId, int>, std::deque<TelemetrySample>> telemetry;  // connected ports
+  std::map<std::pair<SwitchId, int>, TelemetryRing> telemetry;  // connected ports only
   std::deque<AlarmView> alarm_log;
   Counters counters;
 

@@ -127,13 +127,14 @@ ApiResult<std::vector<TelemetrySample>> Controller::port_telemetry(const std::st
                                 fmt::format("port: {} has ports 0 to {}, not {}", switch_name, count - 1, port)));
   auto it = m.telemetry.find({*id, port});
   if (it == m.telemetry.end()) return std::vector<TelemetrySample>{};
-  return std::vector<TelemetrySample>(it->second.begin(), it->second.end());
+  return it->second.samples(port);
 }
 
 std::vector<Controller::PortReading> Controller::latest_telemetry() const {
   std::vector<PortReading> out;
   for (const auto& [key, samples] : impl_->telemetry)
-    if (!samples.empty()) out.push_back({impl_->fabric.optical_switch(key.first).name, samples.back()});
+    if (!samples.empty())
+      out.push_back({impl_->fabric.optical_switch(key.first).name, samples.latest(key.second)});
   return out;
 }
 

@@ -185,9 +185,7 @@ void Controller::Impl::on_telemetry(SwitchId sw, const southbound::TelemetryEven
     // is kept for those ports alone, so idle ports cost nothing.
     const bool connected = v.status == southbound::PortStatus::kConnected;
     if (connected && opt.telemetry_history > 0) {
-      auto& h = telemetry[{sw, pt.port}];
-      h.push_back({now, pt});
-      while (h.size() > opt.telemetry_history) h.pop_front();
+      telemetry[{sw, pt.port}].push({now, pt}, opt.telemetry_history);
     }
     set_alarm(sw, AlarmKind::kLowPower, pt.port, connected && pt.output_power < opt.low_power,
               fmt::format("{} port {}: output power {:.1f} dBm below {:.1f} dBm",
