@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "simulator/sim_cli/common.h"
+#include "simulator/trace/chakra_writer.h"
 #include "simulator/trace/generator.h"
 #include "simulator/trace/trace_writer.h"
 
@@ -66,7 +67,19 @@ int run_gen(GenFlags& f) {
     std::cerr << "lightpath-sim gen: " << made.error() << "\n";
     return 1;
   }
-  return write_jsonl(*made, f.out) ? 0 : 1;
+  if (f.format == "jsonl") return write_jsonl(*made, f.out) ? 0 : 1;
+  if (made->jobs.size() != 1 || f.out.empty()) {
+    std::cerr << "lightpath-sim gen: --format chakra writes one job (--jobs 1) into the "
+                 "directory given by --out\n";
+    return 1;
+  }
+  auto files = trace::write_chakra(made->jobs[0], made->name, f.out);
+  if (!files) {
+    std::cerr << "lightpath-sim gen: " << files.error() << "\n";
+    return 1;
+  }
+  std::cout << f.out << ": " << *files << " rank files (" << made->name << ".<rank>.et)\n";
+  return 0;
 }
 
 }  // namespace
@@ -79,7 +92,10 @@ void add_gen_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--layout", f->layout, "dp (data parallel), gpt (TP+PP+DP) or moe")
       ->check(CLI::IsMember({"dp", "gpt", "moe"}))
       ->capture_default_str();
-  cmd->add_option("--out", f->out, "Output file (default: standard output)");
+  cmd->add_option("--out", f->out, "Output file (default: standard output); chakra: a directory");
+  cmd->add_option("--format", f->format, "jsonl (lightpath trace) or chakra (one file per rank)")
+      ->check(CLI::IsMember({"jsonl", "chakra"}))
+      ->capture_default_str();
   cmd->add_option("--name", g.name, "Trace name (default: LAYOUT-GPUS)");
   cmd->add_option("--seed", g.seed, "Seed for job arrivals")->capture_default_str();
   cmd->add_option("--gpus", f->gpus, "GPUs per job (default 16; gpt: tp x pp x dp)");

@@ -23,6 +23,7 @@ struct JobState {
   std::unordered_map<int, std::size_t> gpus;
   std::unordered_map<std::string, std::size_t> groups;
   std::unordered_map<std::string, std::size_t> ops;
+  std::unordered_set<int> broken_gpus;
   std::unordered_set<std::string> broken_groups;
   std::unordered_set<std::string> broken_ops;
   std::vector<std::vector<std::string>> dep_names;  // per op, resolved at the end
@@ -155,15 +156,19 @@ class Reader {
     auto id = rec.integer("gpu", 0);
     auto endpoint = rec.text("endpoint");
     auto port_group = rec.text("port_group");
-    if (!state || !id || !endpoint || !port_group) return;
+    if (!state || !id) return;
     Job& job = trace_.jobs[state->index];
     if (*id > std::numeric_limits<int>::max()) {
       rec.field_error("gpu", "is too large");
       return;
     }
     const int gpu = static_cast<int>(*id);
-    if (state->gpus.count(gpu)) {
+    if (state->gpus.count(gpu) || state->broken_gpus.count(gpu)) {
       rec.field_error("gpu", "repeats GPU " + std::to_string(gpu) + " of job '" + job.id + "'");
+      return;
+    }
+    if (!endpoint || !port_group) {
+      state->broken_gpus.insert(gpu);
       return;
     }
     state->gpus[gpu] = job.gpus.size();
@@ -187,7 +192,9 @@ class Reader {
       std::unordered_set<int> seen;
       for (const auto& member : *members) {
         for (int gpu : member) {
-          if (!state->gpus.count(gpu)) {
+          if (state->broken_gpus.count(gpu)) {
+            good = false;  // reported on the GPU's own line
+          } else if (!state->gpus.count(gpu)) {
             rec.field_error("members", "names unknown GPU " + std::to_string(gpu) + " of job '" +
                                            job.id + "' (GPUs must come before their groups)");
             good = false;
