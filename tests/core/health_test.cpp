@@ -228,3 +228,21 @@ TEST_CASE("telemetry: recent samples per connected port, and threshold alarms th
   REQUIRE(released);
   CHECK_FALSE(has_alarm(w, sb::AlarmKind::kLowPower, true));
 }
+
+TEST_CASE("a dark port (light in, none out) is a loss of light too: restored elsewhere") {
+  TempDb db;
+  World w("tiny.yaml", db.path);
+  const auto a = w.request(pairwise("dark", {{"rack1", "rack2"}}, 400));
+  w.settle();
+  const auto before = a.circuits[0].circuit;
+  const int port = before.hops[0].out_port;
+  REQUIRE(w.model.find("ocs1")->inject(sim::FaultKind::kDarkPort, port));
+  w.settle();
+  const auto now = w.ctl->get(before.id);
+  REQUIRE(now);
+  CHECK(now->state == CircuitState::kActive);
+  CHECK(now->circuit.hops[0].out_port != port);
+  // Raised, then cleared once the dark cross-connect was taken down.
+  CHECK(has_alarm(w, sb::AlarmKind::kLossOfLightOut, false));
+  CHECK(w.ctl->counters().restorations.at("restored") == 1);
+}
