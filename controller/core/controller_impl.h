@@ -10,6 +10,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "controller/core/controller.h"
@@ -83,6 +84,9 @@ struct Controller::Impl {
   std::map<std::pair<SwitchId, int>, PortView> port_state;
   std::map<std::pair<SwitchId, int>, TelemetryRing> telemetry;  // connected ports only
   std::deque<AlarmView> alarm_log;
+  // (switch, kind, port) of every active alarm, so that the many checks of
+  // each telemetry sample do not search the log.
+  std::set<std::tuple<SwitchId, southbound::AlarmKind, int>> active_alarms;
   Counters counters;
 
   // --- faults, restoration, telemetry, drift (health.cpp) -----------------

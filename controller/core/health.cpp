@@ -29,16 +29,18 @@ void Controller::Impl::on_device_event(SwitchId sw, const southbound::DeviceEven
 
 bool Controller::Impl::set_alarm(SwitchId sw, AlarmKind kind, int port, bool raised,
                                  std::string message, TimePoint at) {
+  const auto key = std::tuple{sw, kind, port};
+  if (raised == (active_alarms.count(key) != 0)) return false;
   const std::string& name = fabric.optical_switch(sw).name;
-  auto active = std::find_if(alarm_log.begin(), alarm_log.end(), [&](const AlarmView& v) {
-    return v.active && v.switch_name == name && v.alarm.kind == kind && v.alarm.port == port;
-  });
   if (!raised) {
-    if (active == alarm_log.end()) return false;
-    active->active = false;
+    active_alarms.erase(key);
+    auto active = std::find_if(alarm_log.begin(), alarm_log.end(), [&](const AlarmView& v) {
+      return v.active && v.switch_name == name && v.alarm.kind == kind && v.alarm.port == port;
+    });
+    if (active != alarm_log.end()) active->active = false;
     return true;
   }
-  if (active != alarm_log.end()) return false;
+  active_alarms.insert(key);
   alarm_log.push_back(
       {at, name, southbound::AlarmEvent{at, kind, port, true, std::move(message)}, true});
   // Active alarms are always kept; the oldest cleared ones make room.
@@ -187,15 +189,20 @@ void Controller::Impl::on_telemetry(SwitchId sw, const southbound::TelemetryEven
     if (connected && opt.telemetry_history > 0) {
       telemetry[{sw, pt.port}].push({now, pt}, opt.telemetry_history);
     }
-    set_alarm(sw, AlarmKind::kLowPower, pt.port, connected && pt.output_power < opt.low_power,
-              fmt::format("{} port {}: output power {:.1f} dBm below {:.1f} dBm",
-                          fabric.optical_switch(sw).name, pt.port, pt.output_power.value(),
-                          opt.low_power.value()),
-              now);
-    set_alarm(sw, AlarmKind::kHighBer, pt.port, connected && pt.ber > opt.max_ber,
-              fmt::format("{} port {}: estimated pre-FEC BER {:.2e} above {:.2e}",
-                          fabric.optical_switch(sw).name, pt.port, pt.ber, opt.max_ber),
-              now);
+    // Messages are written only when an alarm changes: most samples change nothing.
+    const bool low = connected && pt.output_power < opt.low_power;
+    if (low != (active_alarms.count({sw, AlarmKind::kLowPower, pt.port}) != 0))
+      set_alarm(sw, AlarmKind::kLowPower, pt.port, low,
+                fmt::format("{} port {}: output power {:.1f} dBm below {:.1f} dBm",
+                            fabric.optical_switch(sw).name, pt.port, pt.output_power.value(),
+                            opt.low_power.value()),
+                now);
+    const bool noisy = connected && pt.ber > opt.max_ber;
+    if (noisy != (active_alarms.count({sw, AlarmKind::kHighBer, pt.port}) != 0))
+      set_alarm(sw, AlarmKind::kHighBer, pt.port, noisy,
+                fmt::format("{} port {}: estimated pre-FEC BER {:.2e} above {:.2e}",
+                            fabric.optical_switch(sw).name, pt.port, pt.ber, opt.max_ber),
+                now);
   }
 }
 
