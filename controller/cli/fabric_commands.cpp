@@ -16,6 +16,7 @@ using FabricStub = v1::FabricService::Stub;
 struct FabricOptions {
   DaemonOptions daemon;
   std::string switch_name;
+  int port = -1;
   bool all_alarms = false;
 };
 
@@ -71,6 +72,31 @@ int run_ports(const FabricOptions& o) {
   return kExitOk;
 }
 
+int run_telemetry(const FabricOptions& o) {
+  DaemonClient client(o.daemon);
+  v1::GetPortTelemetryRequest req;
+  req.set_switch_name(o.switch_name);
+  req.set_port(static_cast<std::uint32_t>(o.port));
+  v1::GetPortTelemetryResponse resp;
+  if (auto s = client.call(&FabricStub::GetPortTelemetry, client.fabric(), req, &resp); !s.ok())
+    return client.fail(s);
+  if (o.daemon.json) {
+    std::cout << to_json(resp) << "\n";
+    return kExitOk;
+  }
+  if (resp.samples().empty()) {
+    std::cout << "no samples: telemetry is kept while the port is connected\n";
+    return kExitOk;
+  }
+  Table t({"TIME", "IN-DBM", "OUT-DBM", "OSNR", "BER"});
+  for (const auto& tm : resp.samples())
+    t.add_row({time_text(tm.at_unix_ms()), fmt::format("{:.2f}", tm.input_power_dbm()),
+               fmt::format("{:.2f}", tm.output_power_dbm()), fmt::format("{:.1f}", tm.osnr_db()),
+               fmt::format("{:.1e}", tm.ber())});
+  t.print(std::cout);
+  return kExitOk;
+}
+
 int run_alarms(const FabricOptions& o) {
   DaemonClient client(o.daemon);
   v1::ListAlarmsRequest req;
@@ -113,6 +139,13 @@ void add_fabric_commands(CLI::App& app, int& exit_code) {
   add_daemon_options(*ports, o->daemon);
   ports->add_option("switch", o->switch_name, "Switch name")->required();
   ports->callback([o, &exit_code] { exit_code = run_ports(*o); });
+
+  o = std::make_shared<FabricOptions>();
+  auto* telemetry = app.add_subcommand("telemetry", "Recent optical readings of one connected port");
+  add_daemon_options(*telemetry, o->daemon);
+  telemetry->add_option("switch", o->switch_name, "Switch name")->required();
+  telemetry->add_option("port", o->port, "Port index")->required()->check(CLI::NonNegativeNumber);
+  telemetry->callback([o, &exit_code] { exit_code = run_telemetry(*o); });
 
   o = std::make_shared<FabricOptions>();
   auto* alarms = app.add_subcommand("alarms", "Active switch alarms");

@@ -1,5 +1,6 @@
 #pragma once
-// `lightpathctl switches list`, `ports SWITCH`, `alarms`: the optical fabric
+// `lightpathctl switches list`, `ports SWITCH`, `telemetry SWITCH PORT`,
+// `alarms`: the optical fabric
 // as a running lightpathd sees it.
 
 #include <CLI/CLI.hpp>

@@ -158,6 +158,9 @@ if ctl 0 ports ocs1; then
 fi
 ctl 0 ports ocs1 --json && expect out '^\{"ports":\[\{"index":0,"cabled_to":"rack1/gpu-nic/0"'
 ctl 2 ports ocs9 && expect err '^lightpathctl: NOT_FOUND: '
+ctl 0 telemetry ocs1 15 && expect out '^no samples'
+ctl 0 telemetry ocs1 0 --json && expect out '^\{"samples":\['
+ctl 2 telemetry ocs1 16 && expect err '^lightpathctl: NOT_FOUND: port: '
 ctl 0 alarms
 ctl 0 alarms --all --json && expect out '^\{"alarms":\['
 
