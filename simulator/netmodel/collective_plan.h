@@ -1,0 +1,69 @@
+#pragma once
+// How a collective becomes flows (docs/network-model.md): a plan is a graph
+// of rank-to-rank transfers, each starting when the transfers it depends on
+// have arrived. Ranks are positions 0..n-1 within the group's member list;
+// the caller maps them to endpoints.
+//
+// Sizes follow docs/trace-format.md (per-rank buffer, as NCCL counts):
+// all-reduce and reduce-scatter take the input buffer S, all-gather the
+// gathered result S, all-to-all each rank's whole buffer S (S/n per peer),
+// broadcast and send the bytes moved.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "lightpath/units.h"
+#include "simulator/trace/trace.h"
+
+namespace lightpath::netmodel {
+
+enum class Algorithm {
+  kRing,              // all-reduce, all-gather, reduce-scatter
+  kHalvingDoubling,   // all-reduce over a power-of-two group (Rabenseifner)
+  kBinomialTree,      // broadcast
+  kPairwiseExchange,  // all-to-all
+  kDirect,            // send
+};
+std::string_view to_string(Algorithm algorithm);
+
+struct Transfer {
+  int from = 0;  // rank
+  int to = 0;
+  Bytes bytes;
+  std::vector<std::uint32_t> deps;  // transfers (indexes into the plan) that must arrive first
+};
+
+struct FlowPlan {
+  Algorithm algorithm = Algorithm::kDirect;
+  std::vector<Transfer> transfers;  // in an order where deps come first
+  int steps = 0;                    // transfers on the longest dependency chain
+};
+
+struct PlanOptions {
+  // All-reduce uses halving-doubling when the group is a power of two and
+  // the buffer is at most this: 2·log2(n) latency terms instead of 2(n−1),
+  // the same bytes on the wire. Above it, ring (which needs only neighbour
+  // links, so fewer circuits). Bytes(-1) never, a huge value always.
+  Bytes halving_doubling_max = Bytes(4 << 20);
+};
+
+// The algorithm `plan` picks for a collective of `kind` over `n` ranks.
+Algorithm choose_algorithm(trace::OpKind kind, int n, Bytes bytes, const PlanOptions& options);
+
+// The flows of one collective (or send) over `n` ranks: all-reduce,
+// all-gather, reduce-scatter, all-to-all, broadcast from rank `root`, send
+// from rank 0 to rank 1. `kCompute` is not a collective and gives no plan.
+FlowPlan plan(trace::OpKind kind, int n, Bytes bytes, const PlanOptions& options = {},
+              int root = 0);
+
+// The same with the algorithm forced (tests, and callers that know better).
+FlowPlan ring_all_reduce(int n, Bytes bytes);
+FlowPlan ring_all_gather(int n, Bytes bytes);
+FlowPlan ring_reduce_scatter(int n, Bytes bytes);
+FlowPlan halving_doubling_all_reduce(int n, Bytes bytes);  // n a power of two
+FlowPlan binomial_broadcast(int n, Bytes bytes, int root);
+FlowPlan pairwise_all_to_all(int n, Bytes bytes);
+FlowPlan direct_send(Bytes bytes);
+
+}  // namespace lightpath::netmodel

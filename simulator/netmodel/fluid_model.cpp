@@ -1,0 +1,136 @@
+#include "simulator/netmodel/fluid_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "simulator/netmodel/max_min.h"
+
+namespace lightpath::netmodel {
+
+FluidModel::FluidModel(sim::EventEngine& engine, const Network& network)
+    : engine_(&engine), network_(&network), advanced_(engine.now()) {}
+
+bool FluidModel::start(EndpointId from, EndpointId to, Bytes size, Done done) {
+  load_.resize(network_->links().size(), 0);
+  std::optional<Route> route = network_->route(from, to, load_);
+  if (!route) return false;
+  // Bytes already in flight must be counted at the old rates before the set
+  // of flows changes.
+  advance_to_now();
+  std::uint32_t slot;
+  if (free_.empty()) {
+    slot = static_cast<std::uint32_t>(flows_.size());
+    flows_.emplace_back();
+  } else {
+    slot = free_.back();
+    free_.pop_back();
+  }
+  for (const std::uint32_t l : route->links) ++load_[l];
+  flows_[slot] = Flow{std::move(*route), static_cast<double>(size.count()), 0.0, std::move(done)};
+  active_.push_back(slot);
+  ++stats_.flows_started;
+  request_update();
+  return true;
+}
+
+bool FluidModel::can_route(EndpointId from, EndpointId to) const {
+  return network_->route(from, to, load_).has_value();
+}
+
+std::vector<double> FluidModel::rates_for_test() const {
+  std::vector<double> out;
+  for (const std::uint32_t f : active_) out.push_back(flows_[f].rate);
+  return out;
+}
+
+void FluidModel::request_update() {
+  if (update_pending_) return;
+  update_pending_ = true;
+  engine_->schedule_after(Duration(), [this] {
+    update_pending_ = false;
+    update();
+  });
+}
+
+void FluidModel::update() {
+  advance_to_now();
+  finish_through_flows();
+  reallocate();
+  schedule_wakeup();
+}
+
+void FluidModel::advance_to_now() {
+  const TimePoint now = engine_->now();
+  const auto elapsed = static_cast<double>((now - advanced_).count_ns());
+  advanced_ = now;
+  if (elapsed <= 0) return;
+  for (const std::uint32_t f : active_) flows_[f].remaining -= flows_[f].rate * elapsed;
+}
+
+void FluidModel::finish_through_flows() {
+  // A flow is through when what is left would go within the next nanosecond:
+  // wake-ups are rounded up to whole nanoseconds, so this absorbs the rounding
+  // (a flow ends less than 1 ns early rather than 1 ns late) and any
+  // floating-point residue.
+  std::vector<std::uint32_t> through;
+  for (const std::uint32_t f : active_) {
+    const Flow& flow = flows_[f];
+    if (flow.remaining <= flow.rate + 1e-9) through.push_back(f);
+  }
+  if (through.empty()) return;
+  std::erase_if(active_, [&](std::uint32_t f) {
+    return std::find(through.begin(), through.end(), f) != through.end();
+  });
+  for (const std::uint32_t f : through) {
+    Flow& flow = flows_[f];
+    for (const std::uint32_t l : flow.route.links) --load_[l];
+    // The last byte still has the path's latency to travel; the links are free now.
+    engine_->schedule_after(flow.route.latency, std::move(flow.done));
+    flow = Flow{};
+    free_.push_back(f);
+    ++stats_.flows_finished;
+  }
+}
+
+void FluidModel::reallocate() {
+  if (active_.empty()) return;
+  ++stats_.rate_updates;
+  const TimePoint now = engine_->now();
+  const auto& links = network_->links();
+  std::vector<double> capacity(links.size());
+  for (std::size_t l = 0; l < links.size(); ++l) {
+    capacity[l] = links[l].ready_at <= now ? links[l].capacity : 0.0;
+  }
+  std::vector<FlowPath> paths;
+  paths.reserve(active_.size());
+  for (const std::uint32_t f : active_) paths.push_back(FlowPath{flows_[f].route.links});
+  const std::vector<double> rates = max_min_rates(capacity, paths);
+  for (std::size_t i = 0; i < active_.size(); ++i) flows_[active_[i]].rate = rates[i];
+}
+
+void FluidModel::schedule_wakeup() {
+  if (wakeup_.valid()) engine_->cancel(wakeup_);
+  wakeup_ = sim::EventId{};
+  const TimePoint now = engine_->now();
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  const auto& links = network_->links();
+  for (const std::uint32_t f : active_) {
+    const Flow& flow = flows_[f];
+    if (flow.rate > 0) {
+      const auto ns = static_cast<std::int64_t>(std::ceil(flow.remaining / flow.rate));
+      next = std::min(next, now.since_epoch_ns() + std::max<std::int64_t>(ns, 1));
+    }
+    // A circuit still switching frees its flows when it is ready.
+    for (const std::uint32_t l : flow.route.links) {
+      if (links[l].ready_at > now) next = std::min(next, links[l].ready_at.since_epoch_ns());
+    }
+  }
+  if (next == std::numeric_limits<std::int64_t>::max()) return;
+  wakeup_ = engine_->schedule_at(TimePoint::from_ns(next), [this] {
+    wakeup_ = sim::EventId{};
+    update();
+  });
+}
+
+}  // namespace lightpath::netmodel

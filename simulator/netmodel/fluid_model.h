@@ -1,0 +1,80 @@
+#pragma once
+// The flow-level (fluid) network model on the simulator's event engine
+// (docs/network-model.md). A flow is a transfer of some bytes from one
+// endpoint to another over one route. Its bytes move at a rate: a circuit's
+// bandwidth, or a max-min fair share of the packet links on its path, rates
+// recomputed whenever a flow starts or ends or a circuit becomes ready. A
+// circuit still being switched carries nothing until its ready time. When a
+// flow's last byte has left, the route's fixed latency later it is done.
+//
+// Time is the engine's integer nanoseconds; a flow's finish is rounded up to
+// the next whole nanosecond. Same inputs, same event order, same times.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "simulator/event_engine.h"
+#include "simulator/netmodel/network.h"
+
+namespace lightpath::netmodel {
+
+struct FluidStats {
+  std::uint64_t flows_started = 0;
+  std::uint64_t flows_finished = 0;
+  std::uint64_t rate_updates = 0;  // max-min recomputations
+};
+
+class FluidModel {
+ public:
+  using Done = std::function<void()>;
+
+  // Both must outlive the model. Circuits may be added to `network` later;
+  // flows started after that see them.
+  FluidModel(sim::EventEngine& engine, const Network& network);
+  FluidModel(const FluidModel&) = delete;
+  FluidModel& operator=(const FluidModel&) = delete;
+
+  // Starts a flow now; `done` runs on the engine when it has arrived. False
+  // (and `done` never runs) when no circuit or packet path joins the two.
+  bool start(EndpointId from, EndpointId to, Bytes size, Done done);
+  // True when a flow from `from` to `to` would have a route.
+  bool can_route(EndpointId from, EndpointId to) const;
+
+  std::size_t active_flows() const { return active_.size(); }
+  const FluidStats& stats() const { return stats_; }
+  // The current rate of every active flow, bytes per ns (= GB/s), in start order.
+  std::vector<double> rates_for_test() const;
+
+ private:
+  struct Flow {
+    Route route;
+    double remaining = 0.0;  // bytes
+    double rate = 0.0;       // bytes per ns
+    Done done;
+  };
+
+  // Asks for one update at the current time; starts at the same instant share one.
+  void request_update();
+  // Moves every flow's bytes on to now, finishes the flows that are through,
+  // recomputes the rates and schedules the next wake-up.
+  void update();
+  void advance_to_now();
+  void finish_through_flows();
+  void reallocate();
+  void schedule_wakeup();
+
+  sim::EventEngine* engine_;
+  const Network* network_;
+  std::vector<Flow> flows_;            // slots; freed slots are reused
+  std::vector<std::uint32_t> free_;    // free slot indexes
+  std::vector<std::uint32_t> active_;  // slot indexes in start order
+  std::vector<int> load_;              // active flows per link
+  TimePoint advanced_;                 // flows' bytes are accounted up to here
+  bool update_pending_ = false;
+  sim::EventId wakeup_;
+  FluidStats stats_;
+};
+
+}  // namespace lightpath::netmodel

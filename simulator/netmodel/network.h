@@ -1,0 +1,99 @@
+#pragma once
+// The links a flow can use, as the fluid model sees them (docs/network-model.md):
+// every packet link of the fabric in each direction, circuits as dedicated
+// pipes between two endpoints, and one local link per endpoint for transfers
+// between GPUs that share it. A route is a list of directed link ids plus the
+// fixed latency of the path.
+//
+// Rates are kept as bytes per nanosecond, which is numerically GB/s
+// (10^9 bytes/s): the fluid arithmetic runs in doubles, time stays integer ns.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "lightpath/fabric.h"
+
+namespace lightpath::netmodel {
+
+// Bytes per nanosecond (= GB/s) of a DataRate in bits per second.
+inline double bytes_per_ns(DataRate rate) {
+  return static_cast<double>(rate.bits_per_second()) / 8e9;
+}
+
+enum class LinkKind : std::uint8_t { kPacket, kCircuit, kLocal };
+
+struct Link {
+  LinkKind kind = LinkKind::kPacket;
+  double capacity = 0.0;     // bytes per ns
+  TimePoint ready_at;        // a circuit carries nothing before it (switching time)
+  std::uint32_t source = 0;  // index into Fabric::packet_links or the circuit list
+};
+
+struct Route {
+  std::vector<std::uint32_t> links;  // directed link ids, in path order
+  Duration latency;                  // propagation and per-hop latency, paid once per flow
+  bool uses_circuit = false;
+};
+
+struct Circuit {
+  EndpointId a;
+  EndpointId b;
+  DataRate rate;  // per direction (a circuit's channels are full duplex)
+  TimePoint ready_at;
+  Duration latency;  // fiber propagation along the optical path
+};
+
+struct NetworkOptions {
+  // GPUs on the same endpoint talk over its internal interconnect; the model
+  // gives each endpoint one shared local link of this rate. 300 GB/s is an
+  // NVLink-class figure; set it to match the hardware being modelled.
+  DataRate local_rate = DataRate::bps(2'400'000'000'000);
+};
+
+class Network {
+ public:
+  explicit Network(const Fabric& fabric, NetworkOptions options = {});
+
+  // Adds a circuit; flows between its endpoints use it (or another circuit
+  // on the same pair) instead of the packet fabric. Returns its index.
+  std::size_t add_circuit(const Circuit& circuit);
+
+  // The route a new flow from `from` to `to` takes: a circuit on the pair
+  // if there is one (the one with the fewest flows at `load`, lowest index
+  // on ties), else the lowest-latency packet path; nullopt when neither
+  // exists. `load` gives the flows now on each link.
+  std::optional<Route> route(EndpointId from, EndpointId to, const std::vector<int>& load) const;
+
+  const std::vector<Link>& links() const { return links_; }
+  const Link& link(std::uint32_t id) const { return links_[id]; }
+  const std::vector<Circuit>& circuits() const { return circuits_; }
+  const Fabric& fabric() const { return *fabric_; }
+
+ private:
+  std::optional<Route> packet_route(EndpointId from, EndpointId to) const;
+
+  const Fabric* fabric_;
+  std::vector<Link> links_;
+  std::vector<Circuit> circuits_;
+  // Circuits by (smaller, larger) endpoint id: (link a→b, link b→a, circuit) each.
+  struct CircuitLinks {
+    std::uint32_t forward;  // from the pair's smaller endpoint id
+    std::uint32_t backward;
+    std::size_t circuit;
+  };
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<CircuitLinks>> by_pair_;
+  std::vector<std::uint32_t> local_link_;  // per endpoint
+  // Packet adjacency over graph vertices: (neighbour vertex, directed link id, latency ns).
+  struct Hop {
+    std::size_t to;
+    std::uint32_t link;
+    std::int64_t latency_ns;
+  };
+  std::vector<std::vector<Hop>> adjacency_;
+  mutable std::map<std::pair<std::uint32_t, std::uint32_t>, std::optional<Route>> packet_cache_;
+};
+
+}  // namespace lightpath::netmodel

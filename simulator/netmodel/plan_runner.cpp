@@ -1,0 +1,61 @@
+#include "simulator/netmodel/plan_runner.h"
+
+#include <memory>
+
+namespace lightpath::netmodel {
+namespace {
+
+// Lives as long as some flow of the plan is in flight (each flow's callback
+// holds it).
+struct PlanRun : std::enable_shared_from_this<PlanRun> {
+  FluidModel* model;
+  FlowPlan plan;
+  std::vector<EndpointId> endpoints;
+  std::function<void()> done;
+  std::vector<int> waiting;  // deps not yet arrived, per transfer
+  std::vector<std::vector<std::uint32_t>> dependents;
+  std::size_t arrived = 0;
+
+  void launch(std::uint32_t t) {
+    const Transfer& x = plan.transfers[t];
+    model->start(endpoints[x.from], endpoints[x.to], x.bytes,
+                 [self = shared_from_this(), t] { self->arrive(t); });
+  }
+  void arrive(std::uint32_t t) {
+    ++arrived;
+    for (const std::uint32_t d : dependents[t]) {
+      if (--waiting[d] == 0) launch(d);
+    }
+    if (arrived == plan.transfers.size()) done();
+  }
+};
+
+}  // namespace
+
+bool run_plan(sim::EventEngine& engine, FluidModel& model, const FlowPlan& plan,
+              const std::vector<EndpointId>& endpoints, std::function<void()> done) {
+  for (const Transfer& x : plan.transfers) {
+    if (!model.can_route(endpoints[x.from], endpoints[x.to])) return false;
+  }
+  if (plan.transfers.empty()) {
+    engine.schedule_after(Duration(), std::move(done));
+    return true;
+  }
+  auto run = std::make_shared<PlanRun>();
+  run->model = &model;
+  run->plan = plan;
+  run->endpoints = endpoints;
+  run->done = std::move(done);
+  run->waiting.resize(plan.transfers.size());
+  run->dependents.resize(plan.transfers.size());
+  for (std::uint32_t t = 0; t < plan.transfers.size(); ++t) {
+    run->waiting[t] = static_cast<int>(plan.transfers[t].deps.size());
+    for (const std::uint32_t d : plan.transfers[t].deps) run->dependents[d].push_back(t);
+  }
+  for (std::uint32_t t = 0; t < plan.transfers.size(); ++t) {
+    if (run->waiting[t] == 0) run->launch(t);
+  }
+  return true;
+}
+
+}  // namespace lightpath::netmodel
