@@ -9,7 +9,7 @@ namespace {
 // holds it).
 struct PlanRun : std::enable_shared_from_this<PlanRun> {
   FluidModel* model;
-  FlowPlan plan;
+  std::shared_ptr<const FlowPlan> plan;
   std::vector<EndpointId> endpoints;
   std::function<void()> done;
   std::vector<int> waiting;  // deps not yet arrived, per transfer
@@ -17,7 +17,7 @@ struct PlanRun : std::enable_shared_from_this<PlanRun> {
   std::size_t arrived = 0;
 
   void launch(std::uint32_t t) {
-    const Transfer& x = plan.transfers[t];
+    const Transfer& x = plan->transfers[t];
     model->start(endpoints[x.from], endpoints[x.to], x.bytes,
                  [self = shared_from_this(), t] { self->arrive(t); });
   }
@@ -26,7 +26,7 @@ struct PlanRun : std::enable_shared_from_this<PlanRun> {
     for (const std::uint32_t d : dependents[t]) {
       if (--waiting[d] == 0) launch(d);
     }
-    if (arrived == plan.transfers.size()) done();
+    if (arrived == plan->transfers.size()) done();
   }
 };
 
@@ -37,25 +37,33 @@ bool run_plan(sim::EventEngine& engine, FluidModel& model, const FlowPlan& plan,
   for (const Transfer& x : plan.transfers) {
     if (!model.can_route(endpoints[x.from], endpoints[x.to])) return false;
   }
-  if (plan.transfers.empty()) {
+  run_shared_plan(engine, model, std::make_shared<const FlowPlan>(plan), endpoints,
+                  std::move(done));
+  return true;
+}
+
+void run_shared_plan(sim::EventEngine& engine, FluidModel& model,
+                     std::shared_ptr<const FlowPlan> plan, std::vector<EndpointId> endpoints,
+                     std::function<void()> done) {
+  const std::size_t count = plan->transfers.size();
+  if (count == 0) {
     engine.schedule_after(Duration(), std::move(done));
-    return true;
+    return;
   }
   auto run = std::make_shared<PlanRun>();
   run->model = &model;
-  run->plan = plan;
-  run->endpoints = endpoints;
+  run->endpoints = std::move(endpoints);
   run->done = std::move(done);
-  run->waiting.resize(plan.transfers.size());
-  run->dependents.resize(plan.transfers.size());
-  for (std::uint32_t t = 0; t < plan.transfers.size(); ++t) {
-    run->waiting[t] = static_cast<int>(plan.transfers[t].deps.size());
-    for (const std::uint32_t d : plan.transfers[t].deps) run->dependents[d].push_back(t);
+  run->waiting.resize(count);
+  run->dependents.resize(count);
+  for (std::uint32_t t = 0; t < count; ++t) {
+    run->waiting[t] = static_cast<int>(plan->transfers[t].deps.size());
+    for (const std::uint32_t d : plan->transfers[t].deps) run->dependents[d].push_back(t);
   }
-  for (std::uint32_t t = 0; t < plan.transfers.size(); ++t) {
+  run->plan = std::move(plan);
+  for (std::uint32_t t = 0; t < count; ++t) {
     if (run->waiting[t] == 0) run->launch(t);
   }
-  return true;
 }
 
 }  // namespace lightpath::netmodel

@@ -4,6 +4,7 @@
 // last one has arrived.
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "simulator/netmodel/collective_plan.h"
@@ -16,5 +17,10 @@ namespace lightpath::netmodel {
 // never runs. An empty plan is done at once (on the engine, not inside this call).
 bool run_plan(sim::EventEngine& engine, FluidModel& model, const FlowPlan& plan,
               const std::vector<EndpointId>& endpoints, std::function<void()> done);
+// The same for a plan shared between runs (a trace's op runs once per member
+// and iteration), without copying it; the routes are the caller's to check.
+void run_shared_plan(sim::EventEngine& engine, FluidModel& model,
+                     std::shared_ptr<const FlowPlan> plan, std::vector<EndpointId> endpoints,
+                     std::function<void()> done);
 
 }  // namespace lightpath::netmodel

@@ -29,6 +29,12 @@ inline Fabric load_fabric(const std::string& yaml) {
   return std::move(*f);
 }
 
+inline Fabric load_fabric_file(const std::string& path) {
+  auto f = topology::load_topology_file(path);
+  REQUIRE(f);
+  return std::move(*f);
+}
+
 // `n` endpoints gpu0..gpu{n-1} and nothing else: circuits are added by hand.
 inline Fabric endpoints_only(int n) {
   return load_fabric(std::string("lightpath_topology: 1\nname: bare\n") + kTransceivers +
