@@ -8,6 +8,7 @@ Controller::Controller(const Fabric& fabric, Executor& executor,
     : impl_(std::make_unique<Impl>(fabric, executor, std::move(drivers), store, options)) {}
 
 Controller::~Controller() {
+  *impl_->alive = false;
   for (auto& [id, t] : impl_->lease_timers) impl_->ex.cancel(t);
   if (impl_->lazy_flush.valid()) impl_->ex.cancel(impl_->lazy_flush);
   std::size_t i = 0;

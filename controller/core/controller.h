@@ -50,6 +50,9 @@ struct ControllerOptions {
   PowerDbm low_power = PowerDbm::dbm(-20.0);
   double max_ber = 1e-5;
   std::size_t alarms_in_memory = 10'000;  // cleared alarms beyond this are forgotten
+  // Commit on a thread of its own (lightpathd), or inline on the executor's
+  // thread (deterministic: tests and the simulator).
+  bool commit_on_thread = false;
 };
 
 struct RequestAnswer {

@@ -13,6 +13,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "controller/core/committer.h"
 #include "controller/core/controller.h"
 #include "controller/core/switch_programmer.h"
 #include "controller/core/telemetry_ring.h"
@@ -38,7 +39,9 @@ struct Controller::Impl {
             [this](SwitchId sw, const auto& missing, const auto& unexpected) {
               on_drift(sw, missing, unexpected);
             }),
-        drivers(std::move(drivers)) {}
+        drivers(std::move(drivers)) {
+    committer = o.commit_on_thread ? make_threaded_committer(s, e) : make_inline_committer(s);
+  }
 
   // A restoration moves no other circuit: it never preempts.
   static solver::SolverOptions restoring_options(solver::SolverOptions o) {
@@ -71,6 +74,12 @@ struct Controller::Impl {
   std::vector<CircuitEvent> unpublished;
   bool flush_posted = false;
   TimerId lazy_flush;
+  std::unique_ptr<Committer> committer;
+  bool committing = false;   // a commit is in flight
+  bool flush_again = false;  // and another was asked for meanwhile
+  // Callbacks posted from elsewhere (the committer's thread) check this
+  // before touching a destroyed controller.
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
   std::uint64_t last_sequence = 0;
   std::deque<CircuitEvent> recent;
@@ -133,35 +142,55 @@ struct Controller::Impl {
     ex.post([this] { flush(); });
   }
 
+  // Sends what is staged as one commit; while a commit is in flight, what
+  // arrives meanwhile waits to go as the next one (group commit). Answers
+  // and watch events go out only once their own commit is durable.
   void flush() {
     flush_posted = false;
     if (lazy_flush.valid()) {
       ex.cancel(lazy_flush);
       lazy_flush = TimerId{};
     }
+    if (committing) {
+      flush_again = true;
+      return;
+    }
     auto callbacks = std::move(after_commit);
     after_commit.clear();
     auto events = std::move(unpublished);
     unpublished.clear();
-    bool ok = true;
-    if (!pending.empty()) {
-      store::WriteBatch batch = std::move(pending);
-      pending = {};
-      staged.clear();
-      auto r = store.commit(batch);
-      ok = r.has_value();
-      if (ok) {
+    if (pending.empty()) {
+      for (auto& cb : callbacks) cb(true);
+      for (auto& e : events) publish(e);
+      return;
+    }
+    store::WriteBatch batch = std::move(pending);
+    pending = {};
+    staged.clear();
+    const std::size_t writes = batch.requests.size() + batch.circuits.size();
+    committing = true;
+    committer->commit(std::move(batch), [this, alive = alive, writes, callbacks = std::move(callbacks),
+                                         events = std::move(events)](Result<bool> r) mutable {
+      if (!*alive) return;
+      committing = false;
+      if (r) {
         ++counters.commits;
-        counters.committed_writes += batch.requests.size() + batch.circuits.size();
+        counters.committed_writes += writes;
       } else {
         // Memory is now ahead of the store; the only safe way on is to stop
         // and let a restart reload the store.
         spdlog::critical("store commit failed: {}; stopping", r.error().message);
       }
-    }
-    for (auto& cb : callbacks) cb(ok);
-    if (!ok) std::abort();
-    for (auto& e : events) publish(e);
+      for (auto& cb : callbacks) cb(r.has_value());
+      if (!r) std::abort();
+      for (auto& e : events) publish(e);
+      if (flush_again || !after_commit.empty()) {
+        flush_again = false;
+        flush();
+      } else if (!pending.empty()) {
+        schedule_flush();
+      }
+    });
   }
 
   // --- circuit lifecycle -------------------------------------------------

@@ -84,6 +84,7 @@ Result<bool> Daemon::start() {
 
   core::ControllerOptions opt;
   opt.max_circuits_per_request = config_.max_circuits_per_request;
+  opt.commit_on_thread = true;
   opt.reconcile_interval = Duration::from_seconds(config_.reconcile_interval_s);
   opt.telemetry_history = config_.telemetry_history;
   opt.low_power = PowerDbm::dbm(config_.low_power_dbm);
