@@ -48,12 +48,9 @@ int run_list(const CircuitOptions& o) {
     req.set_state(state);
   }
   v1::ListCircuitsResponse resp;
-  if (auto s = client.call(&CircuitStub::ListCircuits, client.circuits(), req, &resp); !s.ok())
-    return client.fail(s);
-  if (o.daemon.json) {
-    std::cout << to_json(resp) << "\n";
-    return kExitOk;
-  }
+  if (auto done =
+          client.call_or_print_json(&CircuitStub::ListCircuits, client.circuits(), req, &resp))
+    return *done;
   Table t = circuit_table();
   const std::int64_t now = now_unix_ms();
   for (const auto& c : resp.circuits()) add_circuit_row(t, c, now);

@@ -7,7 +7,9 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "lightpath/v1/lightpath.grpc.pb.h"
@@ -29,6 +31,8 @@ struct DaemonOptions {
 
 // Adds --server (default from env LIGHTPATH_SERVER), --timeout and --json.
 void add_daemon_options(CLI::App& cmd, DaemonOptions& options);
+
+std::string to_json(const google::protobuf::Message& message);
 
 class DaemonClient {
  public:
@@ -56,6 +60,19 @@ class DaemonClient {
     return (stub.*method)(&ctx, request, response);
   }
 
+  // A verb's call: a failure is reported and its exit code returned; with
+  // --json the reply is printed and kExitOk returned; otherwise nothing, and
+  // the caller prints the reply its own way.
+  template <typename Stub, typename Req, typename Resp>
+  std::optional<int> call_or_print_json(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                     const Req&, Resp*),
+                                        Stub& stub, const Req& request, Resp* response) const {
+    if (auto s = call(method, stub, request, response); !s.ok()) return fail(s);
+    if (!options_.json) return std::nullopt;
+    std::cout << to_json(*response) << "\n";
+    return kExitOk;
+  }
+
   // Prints `lightpathctl: <CODE>: [<what>: ]<message>` to stderr (naming the
   // server when it could not be reached) and returns kExitRpcError.
   int fail(const grpc::Status& status, std::string_view what = {}) const;
@@ -70,6 +87,5 @@ class DaemonClient {
 // A message as one line of JSON: proto field names, every field printed
 // (zero values and empty lists too), enums by name, 64-bit integers as
 // strings (the proto3 JSON mapping).
-std::string to_json(const google::protobuf::Message& message);
 
 }  // namespace lightpath::cli

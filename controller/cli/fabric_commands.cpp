@@ -23,14 +23,9 @@ struct FabricOptions {
 int run_switches(const FabricOptions& o) {
   DaemonClient client(o.daemon);
   v1::ListSwitchesResponse resp;
-  if (auto s =
-          client.call(&FabricStub::ListSwitches, client.fabric(), v1::ListSwitchesRequest{}, &resp);
-      !s.ok())
-    return client.fail(s);
-  if (o.daemon.json) {
-    std::cout << to_json(resp) << "\n";
-    return kExitOk;
-  }
+  if (auto done = client.call_or_print_json(&FabricStub::ListSwitches, client.fabric(),
+                                            v1::ListSwitchesRequest{}, &resp))
+    return *done;
   Table t({"NAME", "KIND", "PORTS", "IN-USE", "RECONFIGS", "UP"});
   for (const auto& sw : resp.switches())
     t.add_row({sw.name(), sw.kind(), std::to_string(sw.port_count()),
@@ -45,12 +40,8 @@ int run_ports(const FabricOptions& o) {
   v1::ListPortsRequest req;
   req.set_switch_name(o.switch_name);
   v1::ListPortsResponse resp;
-  if (auto s = client.call(&FabricStub::ListPorts, client.fabric(), req, &resp); !s.ok())
-    return client.fail(s);
-  if (o.daemon.json) {
-    std::cout << to_json(resp) << "\n";
-    return kExitOk;
-  }
+  if (auto done = client.call_or_print_json(&FabricStub::ListPorts, client.fabric(), req, &resp))
+    return *done;
   Table t({"PORT", "CABLED-TO", "PEER", "CIRCUIT", "STATUS", "IN-DBM", "OUT-DBM", "OSNR", "BER"});
   for (const auto& p : resp.ports()) {
     std::vector<std::string> row{
@@ -78,12 +69,9 @@ int run_telemetry(const FabricOptions& o) {
   req.set_switch_name(o.switch_name);
   req.set_port(static_cast<std::uint32_t>(o.port));
   v1::GetPortTelemetryResponse resp;
-  if (auto s = client.call(&FabricStub::GetPortTelemetry, client.fabric(), req, &resp); !s.ok())
-    return client.fail(s);
-  if (o.daemon.json) {
-    std::cout << to_json(resp) << "\n";
-    return kExitOk;
-  }
+  if (auto done =
+          client.call_or_print_json(&FabricStub::GetPortTelemetry, client.fabric(), req, &resp))
+    return *done;
   if (resp.samples().empty()) {
     std::cout << "no samples: telemetry is kept while the port is connected\n";
     return kExitOk;
@@ -102,12 +90,8 @@ int run_alarms(const FabricOptions& o) {
   v1::ListAlarmsRequest req;
   req.set_include_cleared(o.all_alarms);
   v1::ListAlarmsResponse resp;
-  if (auto s = client.call(&FabricStub::ListAlarms, client.fabric(), req, &resp); !s.ok())
-    return client.fail(s);
-  if (o.daemon.json) {
-    std::cout << to_json(resp) << "\n";
-    return kExitOk;
-  }
+  if (auto done = client.call_or_print_json(&FabricStub::ListAlarms, client.fabric(), req, &resp))
+    return *done;
   if (resp.alarms().empty()) {
     std::cout << (o.all_alarms ? "no alarms\n" : "no active alarms\n");
     return kExitOk;
@@ -141,7 +125,8 @@ void add_fabric_commands(CLI::App& app, int& exit_code) {
   ports->callback([o, &exit_code] { exit_code = run_ports(*o); });
 
   o = std::make_shared<FabricOptions>();
-  auto* telemetry = app.add_subcommand("telemetry", "Recent optical readings of one connected port");
+  auto* telemetry =
+      app.add_subcommand("telemetry", "Recent optical readings of one connected port");
   add_daemon_options(*telemetry, o->daemon);
   telemetry->add_option("switch", o->switch_name, "Switch name")->required();
   telemetry->add_option("port", o->port, "Port index")->required()->check(CLI::NonNegativeNumber);

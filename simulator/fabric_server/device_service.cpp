@@ -31,18 +31,28 @@ grpc::Status check_size(const pb::Batch& batch, const SwitchHub& hub) {
   return grpc::Status::OK;
 }
 
+// Finds the call's switch and checks its batch. A refusal finishes the call
+// here, and nullptr is returned.
+SwitchHub* admit(const FabricHost& host, grpc::ServerUnaryReactor* reactor, const std::string& id,
+                 const pb::Batch* batch = nullptr) {
+  auto hub = find_switch(host, id);
+  const grpc::Status refused = !hub    ? hub.error()
+                               : batch ? check_size(*batch, **hub)
+                                       : grpc::Status::OK;
+  if (refused.ok()) return *hub;
+  reactor->Finish(refused);
+  return nullptr;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* DeviceService::Describe(grpc::CallbackServerContext* ctx,
                                                   const pb::DescribeRequest* request,
                                                   pb::DeviceInfo* reply) {
   auto* reactor = ctx->DefaultReactor();
-  auto hub = find_switch(host_, request->switch_id());
-  if (!hub) {
-    reactor->Finish(hub.error());
-    return reactor;
-  }
-  host_.post([reactor, reply, hub = *hub] {
+  SwitchHub* hub = admit(host_, reactor, request->switch_id());
+  if (!hub) return reactor;
+  host_.post([reactor, reply, hub] {
     sim::MemsSwitch& sw = hub->device();
     if (!sw.up())
       return reactor->Finish(sg::to_status(
@@ -59,12 +69,9 @@ grpc::ServerUnaryReactor* DeviceService::ReadCrossConnects(
     grpc::CallbackServerContext* ctx, const pb::ReadCrossConnectsRequest* request,
     pb::ReadCrossConnectsReply* reply) {
   auto* reactor = ctx->DefaultReactor();
-  auto hub = find_switch(host_, request->switch_id());
-  if (!hub) {
-    reactor->Finish(hub.error());
-    return reactor;
-  }
-  host_.post([reactor, reply, hub = *hub] {
+  SwitchHub* hub = admit(host_, reactor, request->switch_id());
+  if (!hub) return reactor;
+  host_.post([reactor, reply, hub] {
     auto xs = hub->device().cross_connects();
     if (!xs) return reactor->Finish(sg::to_status(xs.error()));
     for (const auto& x : *xs) *reply->add_cross_connects() = sg::to_proto(x);
@@ -77,16 +84,9 @@ grpc::ServerUnaryReactor* DeviceService::ValidateBatch(grpc::CallbackServerConte
                                                        const pb::ValidateBatchRequest* request,
                                                        pb::ValidateBatchReply* reply) {
   auto* reactor = ctx->DefaultReactor();
-  auto hub = find_switch(host_, request->switch_id());
-  if (!hub) {
-    reactor->Finish(hub.error());
-    return reactor;
-  }
-  if (auto size = check_size(request->batch(), **hub); !size.ok()) {
-    reactor->Finish(size);
-    return reactor;
-  }
-  host_.post([reactor, request, reply, hub = *hub] {
+  SwitchHub* hub = admit(host_, reactor, request->switch_id(), &request->batch());
+  if (!hub) return reactor;
+  host_.post([reactor, request, reply, hub] {
     auto v = hub->device().validate(sg::from_proto(request->batch()));
     if (!v) return reactor->Finish(sg::to_status(v.error()));
     *reply = sg::to_proto(*v);
@@ -99,16 +99,9 @@ grpc::ServerUnaryReactor* DeviceService::ApplyBatch(grpc::CallbackServerContext*
                                                     const pb::ApplyBatchRequest* request,
                                                     pb::ApplyBatchReply* reply) {
   auto* reactor = ctx->DefaultReactor();
-  auto hub = find_switch(host_, request->switch_id());
-  if (!hub) {
-    reactor->Finish(hub.error());
-    return reactor;
-  }
-  if (auto size = check_size(request->batch(), **hub); !size.ok()) {
-    reactor->Finish(size);
-    return reactor;
-  }
-  host_.post([this, reactor, request, reply, hub = *hub] {
+  SwitchHub* hub = admit(host_, reactor, request->switch_id(), &request->batch());
+  if (!hub) return reactor;
+  host_.post([this, reactor, request, reply, hub] {
     // The model answers in a later event of the model's thread, once light
     // has settled (or at once when it refuses the batch).
     hub->device().apply(sg::from_proto(request->batch()),
