@@ -32,6 +32,9 @@ struct Transfer {
   int to = 0;
   Bytes bytes;
   std::vector<std::uint32_t> deps;  // transfers (indexes into the plan) that must arrive first
+  // Times the route's latency is paid: more than one when this transfer
+  // stands for a pipeline of dependent ones on the same pair.
+  int latency_times = 1;
 };
 
 struct FlowPlan {

@@ -11,7 +11,7 @@ namespace lightpath::netmodel {
 FluidModel::FluidModel(sim::EventEngine& engine, const Network& network)
     : engine_(&engine), network_(&network), advanced_(engine.now()) {}
 
-bool FluidModel::start(EndpointId from, EndpointId to, Bytes size, Done done) {
+bool FluidModel::start(EndpointId from, EndpointId to, Bytes size, Done done, int latency_times) {
   load_.resize(network_->links().size(), 0);
   std::optional<Route> route = network_->route(from, to, load_);
   if (!route) return false;
@@ -27,7 +27,9 @@ bool FluidModel::start(EndpointId from, EndpointId to, Bytes size, Done done) {
     free_.pop_back();
   }
   for (const std::uint32_t l : route->links) ++load_[l];
-  flows_[slot] = Flow{std::move(*route), static_cast<double>(size.count()), 0.0, std::move(done)};
+  flows_[slot] = Flow{
+      from,         to, std::move(*route), static_cast<double>(size.count()), 0.0, std::move(done),
+      latency_times};
   active_.push_back(slot);
   ++stats_.flows_started;
   request_update();
@@ -42,6 +44,26 @@ std::vector<double> FluidModel::rates_for_test() const {
   std::vector<double> out;
   for (const std::uint32_t f : active_) out.push_back(flows_[f].rate);
   return out;
+}
+
+void FluidModel::reroute() {
+  advance_to_now();
+  const auto& links = network_->links();
+  bool changed = false;
+  for (const std::uint32_t f : active_) {
+    Flow& flow = flows_[f];
+    const bool dead = std::any_of(flow.route.links.begin(), flow.route.links.end(),
+                                  [&](std::uint32_t l) { return links[l].dead; });
+    if (!dead) continue;
+    changed = true;  // its rate must drop to zero even if it cannot move
+    std::optional<Route> fresh = network_->route(flow.from, flow.to, load_);
+    if (!fresh) continue;
+    for (const std::uint32_t l : flow.route.links) --load_[l];
+    load_.resize(links.size(), 0);
+    for (const std::uint32_t l : fresh->links) ++load_[l];
+    flow.route = std::move(*fresh);
+  }
+  if (changed) request_update();
 }
 
 void FluidModel::request_update() {
@@ -86,7 +108,7 @@ void FluidModel::finish_through_flows() {
     Flow& flow = flows_[f];
     for (const std::uint32_t l : flow.route.links) --load_[l];
     // The last byte still has the path's latency to travel; the links are free now.
-    engine_->schedule_after(flow.route.latency, std::move(flow.done));
+    engine_->schedule_after(flow.route.latency * flow.latency_times, std::move(flow.done));
     flow = Flow{};
     free_.push_back(f);
     ++stats_.flows_finished;

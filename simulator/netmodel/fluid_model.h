@@ -38,7 +38,14 @@ class FluidModel {
 
   // Starts a flow now; `done` runs on the engine when it has arrived. False
   // (and `done` never runs) when no circuit or packet path joins the two.
-  bool start(EndpointId from, EndpointId to, Bytes size, Done done);
+  // `latency_times` is how often the route's fixed latency is paid after the
+  // last byte: 1 for one transfer, more for a flow standing for a pipeline
+  // of dependent transfers (collective_plan.h).
+  bool start(EndpointId from, EndpointId to, Bytes size, Done done, int latency_times = 1);
+  // Gives a fresh route to every flow crossing a link the network no longer
+  // has (a circuit removed or failed): the bytes left move on from now. A
+  // flow with nowhere to go waits on its dead link, carrying nothing.
+  void reroute();
   // True when a flow from `from` to `to` would have a route.
   bool can_route(EndpointId from, EndpointId to) const;
 
@@ -49,10 +56,13 @@ class FluidModel {
 
  private:
   struct Flow {
+    EndpointId from;
+    EndpointId to;
     Route route;
     double remaining = 0.0;  // bytes
     double rate = 0.0;       // bytes per ns
     Done done;
+    int latency_times = 1;
   };
 
   // Asks for one update at the current time; starts at the same instant share one.

@@ -51,6 +51,7 @@ std::size_t Network::add_circuit(const Circuit& circuit) {
   const double cap = bytes_per_ns(circuit.rate);
   const auto first = static_cast<std::uint32_t>(links_.size());
   const auto source = static_cast<std::uint32_t>(index);
+  circuit_link_.push_back(first);
   links_.push_back(Link{LinkKind::kCircuit, cap, circuit.ready_at, source});
   links_.push_back(Link{LinkKind::kCircuit, cap, circuit.ready_at, source});
   const bool a_first = circuit.a.value() <= circuit.b.value();
@@ -60,6 +61,22 @@ std::size_t Network::add_circuit(const Circuit& circuit) {
   by_pair_[key].push_back(
       CircuitLinks{a_first ? first : first + 1, a_first ? first + 1 : first, index});
   return index;
+}
+
+void Network::remove_circuit(std::size_t index) {
+  const std::uint32_t first = circuit_link_[index];
+  if (links_[first].dead) return;
+  for (const std::uint32_t l : {first, first + 1}) {
+    links_[l].dead = true;
+    links_[l].capacity = 0.0;
+  }
+  const Circuit& c = circuits_[index];
+  const std::uint32_t a = c.a.value();
+  const std::uint32_t b = c.b.value();
+  auto it = by_pair_.find({std::min(a, b), std::max(a, b)});
+  if (it == by_pair_.end()) return;
+  std::erase_if(it->second, [&](const CircuitLinks& l) { return l.circuit == index; });
+  if (it->second.empty()) by_pair_.erase(it);
 }
 
 std::optional<Route> Network::route(EndpointId from, EndpointId to,

@@ -30,6 +30,7 @@ struct Link {
   double capacity = 0.0;     // bytes per ns
   TimePoint ready_at;        // a circuit carries nothing before it (switching time)
   std::uint32_t source = 0;  // index into Fabric::packet_links or the circuit list
+  bool dead = false;         // a removed circuit: no new flow takes it, none stays on it
 };
 
 struct Route {
@@ -60,6 +61,11 @@ class Network {
   // Adds a circuit; flows between its endpoints use it (or another circuit
   // on the same pair) instead of the packet fabric. Returns its index.
   std::size_t add_circuit(const Circuit& circuit);
+  // Takes a circuit away (released, or its light lost): its links go dead
+  // and carry nothing; FluidModel::reroute moves the flows that were on it.
+  // Indexes of other circuits do not change.
+  void remove_circuit(std::size_t index);
+  bool circuit_up(std::size_t index) const { return !links_[circuit_link_[index]].dead; }
 
   // The route a new flow from `from` to `to` takes: a circuit on the pair
   // if there is one (the one with the fewest flows at `load`, lowest index
@@ -85,7 +91,8 @@ class Network {
     std::size_t circuit;
   };
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<CircuitLinks>> by_pair_;
-  std::vector<std::uint32_t> local_link_;  // per endpoint
+  std::vector<std::uint32_t> local_link_;    // per endpoint
+  std::vector<std::uint32_t> circuit_link_;  // per circuit: its a→b link (b→a is the next)
   // Packet adjacency over graph vertices: (neighbour vertex, directed link id, latency ns).
   struct Hop {
     std::size_t to;

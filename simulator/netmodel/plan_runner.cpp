@@ -18,8 +18,9 @@ struct PlanRun : std::enable_shared_from_this<PlanRun> {
 
   void launch(std::uint32_t t) {
     const Transfer& x = plan->transfers[t];
-    model->start(endpoints[x.from], endpoints[x.to], x.bytes,
-                 [self = shared_from_this(), t] { self->arrive(t); });
+    model->start(
+        endpoints[x.from], endpoints[x.to], x.bytes,
+        [self = shared_from_this(), t] { self->arrive(t); }, x.latency_times);
   }
   void arrive(std::uint32_t t) {
     ++arrived;
