@@ -9,6 +9,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev
   nlohmann-json3-dev libcli11-dev doctest-dev libbenchmark-dev
+  chromium  # tests/report opens report.html in headless Chromium
 )
 # Extra groups, asked for by name: e.g. `install-deps.sh test-peers`.
 for extra in "$@"; do
