@@ -17,12 +17,14 @@ std::uint32_t at(int step, int n, int rank) {
   return static_cast<std::uint32_t>(step * n + rank);
 }
 
-// Length of the longest dependency chain, in transfers.
+// Length of the longest dependency chain, in transfers (a pipelined
+// transfer counts as the steps it stands for).
 int longest_chain(const std::vector<Transfer>& transfers) {
-  std::vector<int> depth(transfers.size(), 1);
+  std::vector<int> depth(transfers.size(), 0);
   int longest = 0;
   for (std::size_t t = 0; t < transfers.size(); ++t) {
-    for (const std::uint32_t d : transfers[t].deps) depth[t] = std::max(depth[t], depth[d] + 1);
+    for (const std::uint32_t d : transfers[t].deps) depth[t] = std::max(depth[t], depth[d]);
+    depth[t] += transfers[t].latency_times;
     longest = std::max(longest, depth[t]);
   }
   return longest;
@@ -50,12 +52,36 @@ FlowPlan ring(int n, Bytes bytes, int steps) {
   return finish(Algorithm::kRing, std::move(t));
 }
 
+// The same ring as one flow per edge: over `steps` steps rank i sends chunks
+// i, i − 1, … (mod n), i.e. `steps / n` full rounds of the buffer and then
+// `steps % n` more chunks. Closed form of that sum: a full round is S, and
+// the chunks left out of the last round are the ones after i − steps.
+FlowPlan pipelined_ring(int n, Bytes bytes, int steps) {
+  std::vector<Transfer> t;
+  if (n < 2) return finish(Algorithm::kPipelinedRing, {});
+  const std::int64_t s = bytes.count();
+  for (int i = 0; i < n; ++i) {
+    std::int64_t sent = s * (steps / n);
+    // The partial round: chunks i, i − 1, …, i − (r − 1), i.e. all but the n − r
+    // chunks i + 1, …, i + (n − r).
+    const int r = steps % n;
+    if (r > 0) {
+      sent += s;
+      for (int k = 1; k <= n - r; ++k) sent -= chunk(s, n, (i + k) % n);
+    }
+    t.push_back(Transfer{i, (i + 1) % n, Bytes(sent), {}, steps});
+  }
+  return finish(Algorithm::kPipelinedRing, std::move(t));
+}
+
 }  // namespace
 
 std::string_view to_string(Algorithm algorithm) {
   switch (algorithm) {
     case Algorithm::kRing:
       return "ring";
+    case Algorithm::kPipelinedRing:
+      return "pipelined-ring";
     case Algorithm::kHalvingDoubling:
       return "halving-doubling";
     case Algorithm::kBinomialTree:
@@ -76,6 +102,15 @@ FlowPlan ring_all_gather(int n, Bytes bytes) {
 }
 FlowPlan ring_reduce_scatter(int n, Bytes bytes) {
   return ring(n, bytes, n - 1);
+}
+FlowPlan pipelined_ring_all_reduce(int n, Bytes bytes) {
+  return pipelined_ring(n, bytes, 2 * (n - 1));
+}
+FlowPlan pipelined_ring_all_gather(int n, Bytes bytes) {
+  return pipelined_ring(n, bytes, n - 1);
+}
+FlowPlan pipelined_ring_reduce_scatter(int n, Bytes bytes) {
+  return pipelined_ring(n, bytes, n - 1);
 }
 
 // Rabenseifner: reduce-scatter by recursive halving (partners at distance
@@ -160,15 +195,17 @@ FlowPlan direct_send(Bytes bytes) {
 
 Algorithm choose_algorithm(trace::OpKind kind, int n, Bytes bytes, const PlanOptions& options) {
   using trace::OpKind;
+  const Algorithm ring =
+      n > options.stepwise_ring_max_ranks ? Algorithm::kPipelinedRing : Algorithm::kRing;
   switch (kind) {
     case OpKind::kAllReduce:
       return n >= 2 && std::has_single_bit(static_cast<unsigned>(n)) &&
                      bytes <= options.halving_doubling_max
                  ? Algorithm::kHalvingDoubling
-                 : Algorithm::kRing;
+                 : ring;
     case OpKind::kAllGather:
     case OpKind::kReduceScatter:
-      return Algorithm::kRing;
+      return ring;
     case OpKind::kAllToAll:
       return Algorithm::kPairwiseExchange;
     case OpKind::kBroadcast:
@@ -182,15 +219,16 @@ Algorithm choose_algorithm(trace::OpKind kind, int n, Bytes bytes, const PlanOpt
 
 FlowPlan plan(trace::OpKind kind, int n, Bytes bytes, const PlanOptions& options, int root) {
   using trace::OpKind;
+  const Algorithm algorithm = choose_algorithm(kind, n, bytes, options);
+  const bool pipelined = algorithm == Algorithm::kPipelinedRing;
   switch (kind) {
     case OpKind::kAllReduce:
-      return choose_algorithm(kind, n, bytes, options) == Algorithm::kHalvingDoubling
-                 ? halving_doubling_all_reduce(n, bytes)
-                 : ring_all_reduce(n, bytes);
+      if (algorithm == Algorithm::kHalvingDoubling) return halving_doubling_all_reduce(n, bytes);
+      return pipelined ? pipelined_ring_all_reduce(n, bytes) : ring_all_reduce(n, bytes);
     case OpKind::kAllGather:
-      return ring_all_gather(n, bytes);
+      return pipelined ? pipelined_ring_all_gather(n, bytes) : ring_all_gather(n, bytes);
     case OpKind::kReduceScatter:
-      return ring_reduce_scatter(n, bytes);
+      return pipelined ? pipelined_ring_reduce_scatter(n, bytes) : ring_reduce_scatter(n, bytes);
     case OpKind::kAllToAll:
       return pairwise_all_to_all(n, bytes);
     case OpKind::kBroadcast:

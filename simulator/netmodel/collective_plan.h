@@ -19,7 +19,8 @@
 namespace lightpath::netmodel {
 
 enum class Algorithm {
-  kRing,              // all-reduce, all-gather, reduce-scatter
+  kRing,              // all-reduce, all-gather, reduce-scatter, step by step
+  kPipelinedRing,     // the same over a large group: one flow per ring edge
   kHalvingDoubling,   // all-reduce over a power-of-two group (Rabenseifner)
   kBinomialTree,      // broadcast
   kPairwiseExchange,  // all-to-all
@@ -40,7 +41,9 @@ struct Transfer {
 struct FlowPlan {
   Algorithm algorithm = Algorithm::kDirect;
   std::vector<Transfer> transfers;  // in an order where deps come first
-  int steps = 0;                    // transfers on the longest dependency chain
+  // Transfers on the longest dependency chain, a transfer counting as the
+  // latency_times transfers it stands for.
+  int steps = 0;
 };
 
 struct PlanOptions {
@@ -49,6 +52,12 @@ struct PlanOptions {
   // the same bytes on the wire. Above it, ring (which needs only neighbour
   // links, so fewer circuits). Bytes(-1) never, a huge value always.
   Bytes halving_doubling_max = Bytes(4 << 20);
+  // Ring collectives over at most this many ranks run step by step (n flows
+  // per step, each step waiting for the chunk it forwards); larger groups run
+  // pipelined: one flow per ring edge for all of its steps. The same time
+  // while rates hold still (docs/network-model.md), n flows instead of
+  // n x steps. 0 pipelines every ring; a huge value never does.
+  int stepwise_ring_max_ranks = 16;
 };
 
 // The algorithm `plan` picks for a collective of `kind` over `n` ranks.
@@ -64,6 +73,11 @@ FlowPlan plan(trace::OpKind kind, int n, Bytes bytes, const PlanOptions& options
 FlowPlan ring_all_reduce(int n, Bytes bytes);
 FlowPlan ring_all_gather(int n, Bytes bytes);
 FlowPlan ring_reduce_scatter(int n, Bytes bytes);
+// Pipelined rings: rank i sends rank i + 1 everything it would over the
+// steps of the ring as one transfer that pays the route latency once per step.
+FlowPlan pipelined_ring_all_reduce(int n, Bytes bytes);
+FlowPlan pipelined_ring_all_gather(int n, Bytes bytes);
+FlowPlan pipelined_ring_reduce_scatter(int n, Bytes bytes);
 FlowPlan halving_doubling_all_reduce(int n, Bytes bytes);  // n a power of two
 FlowPlan binomial_broadcast(int n, Bytes bytes, int root);
 FlowPlan pairwise_all_to_all(int n, Bytes bytes);

@@ -69,6 +69,78 @@ TEST_CASE("ring all-gather and reduce-scatter take (n-1)/n * S/B + (n-1) alpha")
   }
 }
 
+TEST_CASE("pipelined ring collectives take the stepwise ring's closed forms") {
+  for (const Case& c : kCases) {
+    CAPTURE(c.n);
+    CAPTURE(c.bytes);
+    const double s = static_cast<double>(c.bytes), n = c.n, a = c.alpha.seconds();
+    const double all_reduce = 2 * (n - 1) / n * s / kBytesPerSecond + 2 * (n - 1) * a;
+    const double half = (n - 1) / n * s / kBytesPerSecond + (n - 1) * a;
+    check_close(measured(pipelined_ring_all_reduce(c.n, Bytes(c.bytes)), c), ns(all_reduce));
+    check_close(measured(pipelined_ring_all_gather(c.n, Bytes(c.bytes)), c), ns(half));
+    check_close(measured(pipelined_ring_reduce_scatter(c.n, Bytes(c.bytes)), c), ns(half));
+  }
+}
+
+TEST_CASE("pipelined and stepwise rings agree when ring edges differ but share nothing") {
+  // Ring edge i on its own circuit of (1 + i) x 25 Gb/s and (4 − i) µs: the
+  // step-by-step ring goes at the pace of its slowest step, 2(n−1) times
+  // (S/n / 25 Gb/s + 4 µs); the pipelined edges each take 2(n−1) of their own
+  // steps and the slowest decides.
+  const int n = 4;
+  const Fabric fabric = endpoints_only(n);
+  Network net(fabric);
+  for (int i = 0; i < n; ++i) {
+    net.add_circuit(Circuit{EndpointId(static_cast<std::uint32_t>(i)),
+                            EndpointId(static_cast<std::uint32_t>((i + 1) % n)),
+                            DataRate::bps((1 + i) * 25'000'000'000LL), TimePoint(),
+                            Duration::us(4 - i)});
+  }
+  for (const std::int64_t s : {std::int64_t{3} << 25, std::int64_t{64} * 1024}) {
+    CAPTURE(s);
+    const double want = 2.0 * (n - 1) * (static_cast<double>(s) / n / 3.125e9 + 4e-6);
+    const auto stepwise =
+        static_cast<double>(run_to_completion(net, ring_all_reduce(n, Bytes(s)), n));
+    const auto pipelined =
+        static_cast<double>(run_to_completion(net, pipelined_ring_all_reduce(n, Bytes(s)), n));
+    check_close(stepwise, ns(want));
+    check_close(pipelined, ns(want));
+  }
+}
+
+TEST_CASE("a pipelined ring edge carries what the edge carries over all steps") {
+  // Per (from, to): the bytes of the stepwise plan and of the pipelined one.
+  auto per_edge = [](const FlowPlan& p, int n) {
+    std::vector<std::int64_t> bytes(n, 0);
+    for (const auto& t : p.transfers) {
+      CHECK(t.to == (t.from + 1) % n);
+      bytes[t.from] += t.bytes.count();
+    }
+    return bytes;
+  };
+  for (const int n : {2, 3, 5, 17}) {
+    for (const std::int64_t s : {std::int64_t{1'000'003}, std::int64_t{7}, std::int64_t{1} << 30}) {
+      CAPTURE(n);
+      CAPTURE(s);
+      const FlowPlan ar = pipelined_ring_all_reduce(n, Bytes(s));
+      CHECK(ar.algorithm == Algorithm::kPipelinedRing);
+      CHECK(ar.transfers.size() == static_cast<std::size_t>(n));
+      CHECK(per_edge(ar, n) == per_edge(ring_all_reduce(n, Bytes(s)), n));
+      CHECK(per_edge(pipelined_ring_all_gather(n, Bytes(s)), n) ==
+            per_edge(ring_all_gather(n, Bytes(s)), n));
+      CHECK(per_edge(pipelined_ring_reduce_scatter(n, Bytes(s)), n) ==
+            per_edge(ring_reduce_scatter(n, Bytes(s)), n));
+      for (const auto& t : ar.transfers) {
+        CHECK(t.latency_times == 2 * (n - 1));
+        CHECK(t.deps.empty());
+      }
+      CHECK(ar.steps == ring_all_reduce(n, Bytes(s)).steps);
+      CHECK(pipelined_ring_all_gather(n, Bytes(s)).steps == n - 1);
+    }
+  }
+  CHECK(pipelined_ring_all_reduce(1, Bytes(100)).transfers.empty());
+}
+
 TEST_CASE("halving-doubling all-reduce takes 2(n-1)/n * S/B + 2 log2(n) alpha") {
   for (const Case& c : kCases) {
     if ((c.n & (c.n - 1)) != 0) continue;  // power-of-two groups only
@@ -141,4 +213,22 @@ TEST_CASE("all-reduce picks halving-doubling for small buffers on power-of-two g
   CHECK(choose_algorithm(OpKind::kAllReduce, 6, Bytes(1 << 20), opts) == Algorithm::kRing);
   CHECK(plan(OpKind::kAllReduce, 8, Bytes(1 << 20)).algorithm == Algorithm::kHalvingDoubling);
   CHECK(plan(OpKind::kAllToAll, 8, Bytes(1 << 20)).algorithm == Algorithm::kPairwiseExchange);
+}
+
+TEST_CASE("ring collectives over more than 16 ranks run pipelined") {
+  PlanOptions opts;  // stepwise up to 16 ranks
+  using trace::OpKind;
+  const Bytes big(64 << 20);
+  CHECK(choose_algorithm(OpKind::kAllReduce, 16, big, opts) == Algorithm::kRing);
+  CHECK(choose_algorithm(OpKind::kAllReduce, 17, big, opts) == Algorithm::kPipelinedRing);
+  CHECK(choose_algorithm(OpKind::kAllGather, 17, big, opts) == Algorithm::kPipelinedRing);
+  CHECK(choose_algorithm(OpKind::kReduceScatter, 16, big, opts) == Algorithm::kRing);
+  // Small buffers on power-of-two groups still go halving-doubling.
+  CHECK(choose_algorithm(OpKind::kAllReduce, 32, Bytes(1 << 20), opts) ==
+        Algorithm::kHalvingDoubling);
+  CHECK(plan(OpKind::kAllReduce, 24, big, opts).transfers.size() == 24);
+  CHECK(plan(OpKind::kReduceScatter, 24, big, opts).algorithm == Algorithm::kPipelinedRing);
+  opts.stepwise_ring_max_ranks = 0;
+  CHECK(plan(OpKind::kAllReduce, 6, big, opts).algorithm == Algorithm::kPipelinedRing);
+  CHECK(plan(OpKind::kAllGather, 2, big, opts).algorithm == Algorithm::kPipelinedRing);
 }
