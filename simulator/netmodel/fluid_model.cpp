@@ -9,10 +9,11 @@
 namespace lightpath::netmodel {
 
 FluidModel::FluidModel(sim::EventEngine& engine, const Network& network)
-    : engine_(&engine), network_(&network), advanced_(engine.now()) {}
+    : engine_(&engine), network_(&network), advanced_(engine.now()), accounted_(engine.now()) {}
 
 bool FluidModel::start(EndpointId from, EndpointId to, Bytes size, Done done, int latency_times) {
   load_.resize(network_->links().size(), 0);
+  carried_.resize(load_.size(), 0.0);
   std::optional<Route> route = network_->route(from, to, load_);
   if (!route) return false;
   // Bytes already in flight must be counted at the old rates before the set
@@ -60,6 +61,7 @@ void FluidModel::reroute() {
     if (!fresh) continue;
     for (const std::uint32_t l : flow.route.links) --load_[l];
     load_.resize(links.size(), 0);
+    carried_.resize(links.size(), 0.0);
     for (const std::uint32_t l : fresh->links) ++load_[l];
     flow.route = std::move(*fresh);
   }
@@ -78,11 +80,19 @@ void FluidModel::request_update() {
 void FluidModel::update() {
   advance_to_now();
   finish_through_flows();
-  reallocate();
-  schedule_wakeup();
+  schedule_wakeup(reallocate());
+}
+
+void FluidModel::sync() {
+  const TimePoint now = engine_->now();
+  const auto elapsed = static_cast<double>((now - accounted_).count_ns());
+  if (elapsed <= 0) return;
+  accounted_ = now;
+  for (const std::uint32_t l : rated_links_) carried_[l] += link_rate_[l] * elapsed;
 }
 
 void FluidModel::advance_to_now() {
+  sync();
   const TimePoint now = engine_->now();
   const auto elapsed = static_cast<double>((now - advanced_).count_ns());
   advanced_ = now;
@@ -95,18 +105,25 @@ void FluidModel::finish_through_flows() {
   // wake-ups are rounded up to whole nanoseconds, so this absorbs the rounding
   // (a flow ends less than 1 ns early rather than 1 ns late) and any
   // floating-point residue.
-  std::vector<std::uint32_t> through;
+  through_.clear();
+  std::size_t kept = 0;
   for (const std::uint32_t f : active_) {
     const Flow& flow = flows_[f];
-    if (flow.remaining <= flow.rate + 1e-9) through.push_back(f);
+    if (flow.remaining <= flow.rate + 1e-9) {
+      through_.push_back(f);
+    } else {
+      active_[kept++] = f;
+    }
   }
-  if (through.empty()) return;
-  std::erase_if(active_, [&](std::uint32_t f) {
-    return std::find(through.begin(), through.end(), f) != through.end();
-  });
-  for (const std::uint32_t f : through) {
+  active_.resize(kept);
+  for (const std::uint32_t f : through_) {
     Flow& flow = flows_[f];
-    for (const std::uint32_t l : flow.route.links) --load_[l];
+    for (const std::uint32_t l : flow.route.links) {
+      --load_[l];
+      // What is left (or, after a rounded-up wake-up, overshot) makes the
+      // link's total exactly the flow's size.
+      carried_[l] += flow.remaining;
+    }
     // The last byte still has the path's latency to travel; the links are free now.
     engine_->schedule_after(flow.route.latency * flow.latency_times, std::move(flow.done));
     flow = Flow{};
@@ -115,37 +132,56 @@ void FluidModel::finish_through_flows() {
   }
 }
 
-void FluidModel::reallocate() {
-  if (active_.empty()) return;
+std::int64_t FluidModel::reallocate() {
+  std::int64_t next_ready = std::numeric_limits<std::int64_t>::max();
+  for (const std::uint32_t l : rated_links_) link_rate_[l] = 0.0;
+  rated_links_.clear();
+  if (active_.empty()) return next_ready;
   ++stats_.rate_updates;
   const TimePoint now = engine_->now();
   const auto& links = network_->links();
-  std::vector<double> capacity(links.size());
-  for (std::size_t l = 0; l < links.size(); ++l) {
-    capacity[l] = links[l].ready_at <= now ? links[l].capacity : 0.0;
+  capacity_.resize(links.size(), 0.0);
+  link_rate_.resize(links.size(), 0.0);
+  carried_.resize(links.size(), 0.0);
+  path_first_.assign(1, 0);
+  path_links_.clear();
+  for (const std::uint32_t f : active_) {
+    for (const std::uint32_t l : flows_[f].route.links) {
+      path_links_.push_back(l);
+      const Link& link = links[l];
+      if (link.ready_at <= now) {
+        capacity_[l] = link.capacity;
+      } else {
+        // A circuit still switching frees its flows when it is ready.
+        capacity_[l] = 0.0;
+        next_ready = std::min(next_ready, link.ready_at.since_epoch_ns());
+      }
+    }
+    path_first_.push_back(static_cast<std::uint32_t>(path_links_.size()));
   }
-  std::vector<FlowPath> paths;
-  paths.reserve(active_.size());
-  for (const std::uint32_t f : active_) paths.push_back(FlowPath{flows_[f].route.links});
-  const std::vector<double> rates = max_min_rates(capacity, paths);
-  for (std::size_t i = 0; i < active_.size(); ++i) flows_[active_[i]].rate = rates[i];
+  solver_.solve(capacity_, path_first_, path_links_, rates_);
+  for (std::size_t i = 0; i < active_.size(); ++i) {
+    Flow& flow = flows_[active_[i]];
+    flow.rate = rates_[i];
+    if (flow.rate <= 0) continue;
+    for (const std::uint32_t l : flow.route.links) {
+      if (link_rate_[l] == 0.0) rated_links_.push_back(l);
+      link_rate_[l] += flow.rate;
+    }
+  }
+  return next_ready;
 }
 
-void FluidModel::schedule_wakeup() {
+void FluidModel::schedule_wakeup(std::int64_t next_ready) {
   if (wakeup_.valid()) engine_->cancel(wakeup_);
   wakeup_ = sim::EventId{};
-  const TimePoint now = engine_->now();
-  std::int64_t next = std::numeric_limits<std::int64_t>::max();
-  const auto& links = network_->links();
+  const std::int64_t now = engine_->now().since_epoch_ns();
+  std::int64_t next = next_ready;
   for (const std::uint32_t f : active_) {
     const Flow& flow = flows_[f];
     if (flow.rate > 0) {
       const auto ns = static_cast<std::int64_t>(std::ceil(flow.remaining / flow.rate));
-      next = std::min(next, now.since_epoch_ns() + std::max<std::int64_t>(ns, 1));
-    }
-    // A circuit still switching frees its flows when it is ready.
-    for (const std::uint32_t l : flow.route.links) {
-      if (links[l].ready_at > now) next = std::min(next, links[l].ready_at.since_epoch_ns());
+      next = std::min(next, now + std::max<std::int64_t>(ns, 1));
     }
   }
   if (next == std::numeric_limits<std::int64_t>::max()) return;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "simulator/event_engine.h"
+#include "simulator/netmodel/max_min.h"
 #include "simulator/netmodel/network.h"
 
 namespace lightpath::netmodel {
@@ -49,6 +50,22 @@ class FluidModel {
   // True when a flow from `from` to `to` would have a route.
   bool can_route(EndpointId from, EndpointId to) const;
 
+  // Utilization accounting. Bytes that have crossed directed `link` since
+  // the model was made, accounted up to the latest time the model advanced
+  // (a flow started or ended, rates changed, or sync()). A flow's bytes
+  // count when they leave, as the fluid moves them (its latency is not
+  // waited for); a finished flow has put exactly its size on each link of
+  // its route. 0 for a link no flow has crossed.
+  double carried(std::uint32_t link) const { return link < carried_.size() ? carried_[link] : 0.0; }
+  // The bytes per ns (= GB/s) the active flows now put on `link`.
+  double link_rate(std::uint32_t link) const {
+    return link < link_rate_.size() ? link_rate_[link] : 0.0;
+  }
+  // Brings carried() up to the engine's now, e.g. for a periodic sampler.
+  // Costs O(links now carrying traffic) and changes nothing the model will
+  // do: flows' times are the same with or without calls to it.
+  void sync();
+
   std::size_t active_flows() const { return active_.size(); }
   const FluidStats& stats() const { return stats_; }
   // The current rate of every active flow, bytes per ns (= GB/s), in start order.
@@ -72,8 +89,10 @@ class FluidModel {
   void update();
   void advance_to_now();
   void finish_through_flows();
-  void reallocate();
-  void schedule_wakeup();
+  // Recomputes the rates; returns the earliest time a circuit on an active
+  // flow's path becomes ready (INT64_MAX if none).
+  std::int64_t reallocate();
+  void schedule_wakeup(std::int64_t next_ready);
 
   sim::EventEngine* engine_;
   const Network* network_;
@@ -82,6 +101,19 @@ class FluidModel {
   std::vector<std::uint32_t> active_;  // slot indexes in start order
   std::vector<int> load_;              // active flows per link
   TimePoint advanced_;                 // flows' bytes are accounted up to here
+  // Utilization: bytes per link up to `accounted_` (never behind advanced_),
+  // and the links with a nonzero total rate.
+  std::vector<double> carried_;
+  std::vector<double> link_rate_;
+  std::vector<std::uint32_t> rated_links_;
+  TimePoint accounted_;
+  // Scratch space for reallocate(), kept between calls.
+  MaxMinSolver solver_;
+  std::vector<double> capacity_;
+  std::vector<std::uint32_t> path_first_;
+  std::vector<std::uint32_t> path_links_;
+  std::vector<double> rates_;
+  std::vector<std::uint32_t> through_;
   bool update_pending_ = false;
   sim::EventId wakeup_;
   FluidStats stats_;
