@@ -155,7 +155,7 @@ void TraceRunner::schedule(std::vector<JobReplay>& out) {
   out.clear();
   for (std::size_t j = 0; j < runs_.size(); ++j) {
     const trace::Job& job = *runs_[j].job;
-    out.push_back(JobReplay{job.id, engine_->now() + job.arrival, TimePoint(), {}});
+    out.push_back(JobReplay{job.id, engine_->now() + job.arrival, TimePoint(), TimePoint(), {}});
     engine_->schedule_at(engine_->now() + job.arrival, [this, j] {
       if (hooks_ == nullptr) {
         start_iteration(j);
@@ -169,6 +169,7 @@ void TraceRunner::schedule(std::vector<JobReplay>& out) {
 void TraceRunner::start_iteration(std::size_t j) {
   JobRun& run = runs_[j];
   run.iteration_start = engine_->now();
+  if (run.iteration == 0) (*out_)[j].started = engine_->now();
   run.finished = 0;
   run.waiting.resize(run.instances.size());
   for (std::size_t i = 0; i < run.instances.size(); ++i) {
@@ -234,10 +235,12 @@ void TraceRunner::finish(std::size_t j, std::uint32_t i) {
   JobReplay& out = (*out_)[j];
   out.iterations.push_back(engine_->now() - run.iteration_start);
   ++run.iteration;
+  ++iterations_done_;
   if (run.iteration < run.job->iterations) {
     start_iteration(j);
   } else {
     out.finished = engine_->now();
+    ++jobs_finished_;
     if (hooks_ != nullptr) hooks_->job_finished(j);
   }
 }

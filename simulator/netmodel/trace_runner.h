@@ -53,6 +53,8 @@ class TraceRunner {
   TraceRunner(const TraceRunner&) = delete;
   TraceRunner& operator=(const TraceRunner&) = delete;
 
+  // The policy may be made after the runner (it reads the runner's traffic).
+  void set_hooks(ReplayHooks* hooks) { hooks_ = hooks; }
   // Resolves every job's GPUs and expands its ops. UNKNOWN_ENDPOINT when a
   // GPU's endpoint is not in the fabric. `need_routes`: NO_ROUTE when two
   // GPUs that exchange data have no route in the network as it is now.
@@ -66,6 +68,8 @@ class TraceRunner {
   PairTraffic job_traffic(std::size_t job) const;
   const trace::Job& job(std::size_t j) const;
   std::size_t jobs() const;
+  std::size_t jobs_finished() const { return jobs_finished_; }
+  std::int64_t iterations_done() const { return iterations_done_; }
 
  private:
   struct JobRun;
@@ -83,6 +87,8 @@ class TraceRunner {
   ReplayHooks* hooks_;
   std::vector<JobRun> runs_;
   std::vector<JobReplay>* out_ = nullptr;
+  std::size_t jobs_finished_ = 0;
+  std::int64_t iterations_done_ = 0;
 };
 
 }  // namespace lightpath::netmodel
