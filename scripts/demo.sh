@@ -3,7 +3,8 @@
 # lightpath-fabric (the simulated switches, a separate process) and
 # lightpathd driving it, submit a training job's circuit request with
 # lightpathctl, look at the circuits and the switch, cut a fiber under one
-# circuit and watch it restored, release them, stop.
+# circuit and watch it restored, release them, stop; then replay a training
+# trace on the same fabric in lightpath-sim, packet-only against on-demand.
 set -euo pipefail
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,5 +90,15 @@ step "lightpathctl watch --replay --count 6 (the first lifecycle events)"
 
 step "lightpathctl circuits list (after release)"
 "$ctl" circuits list
+
+# The same fabric in the simulator: replay a data-parallel training job in
+# virtual time, once on the packet fabric alone and once with circuits asked
+# for at job start, and write the comparison report.
+sim="$build/simulator/lightpath-sim"
+report="$build/demo-report"
+step "lightpath-sim compare --topology topologies/tiny.yaml --trace examples/traces/dp-tiny.jsonl --policies packet-only,on-demand"
+rm -rf "$report"
+"$sim" compare --topology "$top/topologies/tiny.yaml" --trace "$top/examples/traces/dp-tiny.jsonl" \
+  --policies packet-only,on-demand --out "$report" --progress off 2>/dev/null
 echo
 echo "demo done; lightpathd and lightpath-fabric stop now"

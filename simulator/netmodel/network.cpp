@@ -41,7 +41,9 @@ Network::Network(const Fabric& fabric, NetworkOptions options) : fabric_(&fabric
   }
   for (std::uint32_t e = 0; e < fabric.endpoints.size(); ++e) {
     local_link_.push_back(static_cast<std::uint32_t>(links_.size()));
-    links_.push_back(Link{LinkKind::kLocal, bytes_per_ns(options.local_rate), TimePoint(), e});
+    const int gpus = e < options.gpus_per_endpoint.size() ? options.gpus_per_endpoint[e] : 1;
+    links_.push_back(Link{LinkKind::kLocal, bytes_per_ns(options.local_rate) * std::max(gpus, 1),
+                          TimePoint(), e});
   }
 }
 

@@ -49,9 +49,11 @@ struct Circuit {
 
 struct NetworkOptions {
   // GPUs on the same endpoint talk over its internal interconnect; the model
-  // gives each endpoint one shared local link of this rate. 300 GB/s is an
-  // NVLink-class figure; set it to match the hardware being modelled.
+  // gives each endpoint one shared local link of this rate per GPU placed
+  // there (each GPU brings its own NVLink-class ports: 300 GB/s here), and
+  // of this rate once where no count is given.
   DataRate local_rate = DataRate::bps(2'400'000'000'000);
+  std::vector<int> gpus_per_endpoint;  // by endpoint id; see local_gpus() in trace_runner.h
 };
 
 class Network {

@@ -10,7 +10,9 @@ Result<ReplayResult> replay_trace(const trace::Trace& trace, const Fabric& fabri
                                   const std::vector<Circuit>& circuits,
                                   const ReplayOptions& options) {
   sim::EventEngine engine(sim::Rng(0));
-  Network network(fabric, options.network);
+  NetworkOptions net = options.network;
+  if (net.gpus_per_endpoint.empty()) net.gpus_per_endpoint = gpus_per_endpoint(trace, fabric);
+  Network network(fabric, net);
   for (const Circuit& c : circuits) network.add_circuit(c);
   FluidModel model(engine, network);
   TraceRunner runner(engine, model, network, options.plan, nullptr);

@@ -31,6 +31,16 @@ void add_traffic(const FlowPlan& p, const std::vector<EndpointId>& eps, PairTraf
 
 }  // namespace
 
+std::vector<int> gpus_per_endpoint(const trace::Trace& trace, const Fabric& fabric) {
+  std::vector<int> out(fabric.endpoints.size(), 0);
+  for (const trace::Job& job : trace.jobs) {
+    for (const trace::Gpu& gpu : job.gpus) {
+      if (auto e = fabric.find_endpoint(gpu.endpoint)) ++out[e->value()];
+    }
+  }
+  return out;
+}
+
 struct TraceRunner::JobRun {
   const trace::Job* job = nullptr;
   std::vector<Instance> instances;

@@ -44,6 +44,10 @@ class ReplayHooks {
 // endpoint id first (traffic both ways is added up).
 using PairTraffic = std::map<std::pair<std::uint32_t, std::uint32_t>, std::int64_t>;
 
+// GPUs the trace places on each endpoint of `fabric` (all jobs together; a
+// GPU on an unknown endpoint is not counted), for NetworkOptions.
+std::vector<int> gpus_per_endpoint(const trace::Trace& trace, const Fabric& fabric);
+
 class TraceRunner {
  public:
   // All must outlive the runner. `hooks` may be null (nothing held back).

@@ -53,13 +53,19 @@ void CircuitBridge::on_event(const core::CircuitEvent& event) {
     life.requested = rec.created;
   }
   const core::CircuitState before = life.state;
-  life.state = rec.state;
+  // A failed or preempted circuit that its owner then releases keeps the
+  // state that ended it, for the report.
+  const bool cleanup =
+      (before == core::CircuitState::kFailed || before == core::CircuitState::kPreempted) &&
+      (rec.state == core::CircuitState::kReleasing || rec.state == core::CircuitState::kReleased);
+  if (!cleanup) life.state = rec.state;
   const int hops = static_cast<int>(c.hops.size());
   if (rec.state == core::CircuitState::kActive && !life.network_index) {
     life.network_index =
         network_.add_circuit(netmodel::Circuit{fabric.port(c.a).endpoint, fabric.port(c.b).endpoint,
                                                c.bandwidth, event.at, path_latency(fabric, c)});
     if (!life.active) life.active = event.at;
+    life.released.reset();  // restored after a fault: up again
     reconfigurations_ += static_cast<std::uint64_t>(hops);
     ++up_;
   } else if (rec.state != core::CircuitState::kActive && life.network_index) {

@@ -15,7 +15,11 @@ Result<report::RunResult> run_policy(const trace::Trace& trace, const Fabric& fa
     return unexpected(
         Error{"UNKNOWN_POLICY", "no policy named '" + options.policy + "' (known: " + known + ")"});
   }
-  auto made = SimWorld::create(fabric, options.world);
+  WorldOptions world_options = options.world;
+  if (world_options.network.gpus_per_endpoint.empty()) {
+    world_options.network.gpus_per_endpoint = netmodel::gpus_per_endpoint(trace, fabric);
+  }
+  auto made = SimWorld::create(fabric, world_options);
   if (!made) return unexpected(made.error());
   SimWorld& world = **made;
   sim::EventEngine& engine = world.engine();

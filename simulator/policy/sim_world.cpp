@@ -33,6 +33,7 @@ SimWorld::SimWorld(const Fabric& fabric, WorldOptions options)
       model_(engine_, network_) {}
 
 SimWorld::~SimWorld() {
+  faults_.reset();
   bridge_.reset();
   controller_.reset();
   store_.reset();
@@ -61,6 +62,16 @@ Result<std::unique_ptr<SimWorld>> SimWorld::create(const Fabric& fabric, WorldOp
   w->bridge_ = std::make_unique<CircuitBridge>(w->engine_, *w->controller_, w->network_, w->model_);
   if (auto ok = w->controller_->start(); !ok) {
     return unexpected(Error{"CONTROLLER_START", ok.error().message});
+  }
+  if (!w->options_.faults_path.empty()) {
+    auto script = sim::load_fault_script(w->options_.faults_path, w->switches_, w->engine_.now());
+    if (!script) {
+      std::string all;
+      for (const auto& d : script.error()) all += (all.empty() ? "" : "\n") + d.to_string();
+      return unexpected(Error{"BAD_FAULT_SCRIPT", all});
+    }
+    w->faults_ = std::make_unique<sim::FaultInjector>(w->switches_);
+    w->faults_->schedule(*script);
   }
   return w;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "controller/core/controller.h"
+#include "simulator/fault_injector.h"
 #include "simulator/netmodel/fluid_model.h"
 #include "simulator/policy/circuit_bridge.h"
 #include "simulator/sim_driver.h"
@@ -25,12 +26,15 @@ struct WorldOptions {
   std::optional<Duration> switching;
   netmodel::NetworkOptions network;
   std::string store_path;  // the controller's database; removed with the world
+  // A fault script (docs/fault-script.md), times from the simulation's start.
+  std::string faults_path;
 };
 
 class SimWorld {
  public:
   // STORE_OPEN_FAILED and the like when the database cannot be made;
-  // CONTROLLER_START when the controller refuses to start.
+  // CONTROLLER_START when the controller refuses to start; BAD_FAULT_SCRIPT
+  // with every problem as file:line:col.
   static Result<std::unique_ptr<SimWorld>> create(const Fabric& fabric, WorldOptions options);
   ~SimWorld();
   SimWorld(const SimWorld&) = delete;
@@ -57,6 +61,7 @@ class SimWorld {
   netmodel::Network network_;
   netmodel::FluidModel model_;
   std::unique_ptr<CircuitBridge> bridge_;
+  std::unique_ptr<sim::FaultInjector> faults_;
 };
 
 }  // namespace lightpath::policy

@@ -26,6 +26,7 @@ struct RunFlags {
   double switching_ms = -1;  // negative: the topology's own switching times
   double te_interval_ms = 500;
   std::string progress = "auto";
+  std::string faults;
 };
 
 void add_common(CLI::App* cmd, RunFlags& f) {
@@ -40,6 +41,8 @@ void add_common(CLI::App* cmd, RunFlags& f) {
                   "traffic-engineered: re-planning period in virtual milliseconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--faults", f.faults,
+                  "Fault script for the simulated switches (docs/fault-script.md)");
   cmd->add_option("--progress", f.progress, "Progress bar on stderr: auto (on a terminal), on, off")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "on", "off"}));
@@ -63,6 +66,7 @@ std::optional<std::vector<report::RunResult>> replay_all(const RunFlags& f,
     policy::RunOptions o;
     o.policy = name;
     o.world.seed = f.seed;
+    o.world.faults_path = f.faults;
     if (f.switching_ms >= 0) o.world.switching = Duration::from_seconds(f.switching_ms / 1e3);
     o.world.store_path = (std::filesystem::temp_directory_path() /
                           ("lightpath-sim-" + std::to_string(::getpid()) + "-" + name + ".db"))

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include "policy_util.h"
 
 using namespace lightpath;
@@ -169,4 +171,42 @@ TEST_CASE("bad runs are refused with the reason named") {
     CHECK(r.error().code == "UNKNOWN_ENDPOINT");
     CHECK(r.error().message.find("rack9") != std::string::npos);
   }
+}
+
+TEST_CASE("a fiber cut under a circuit fails it and its traffic finishes on the packet fabric") {
+  const Fabric fabric = load_file("tiny.yaml");
+  const trace::Trace t = make_trace(fabric, dp(16, 6));
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("lightpath-policy-cut-" + std::to_string(::getpid()) + ".yaml");
+  {
+    std::ofstream f(path);
+    // on-demand takes all 16 ports of ocs1 for the ring: nowhere to restore to.
+    f << "lightpath_faults: 1\nfaults:\n  - {at_ms: 100, switch: ocs1, fault: fiber_cut, port: "
+         "0}\n";
+  }
+  RunOptions o;
+  o.policy = "on-demand";
+  o.world.switching = Duration::ms(10);
+  o.world.store_path = scratch_db("cut");
+  o.world.faults_path = path.string();
+  auto cut = run_policy(t, fabric, o);
+  REQUIRE(cut);
+  const auto clean = run(t, fabric, "on-demand");
+  int failed = 0;
+  for (const auto& c : cut->circuits) failed += c.end_state == "FAILED" ? 1 : 0;
+  CHECK(failed == 1);
+  // Its flows moved to the pair's other circuit, which they now share.
+  CHECK(makespan(*cut) >= makespan(clean));
+  CHECK(cut->jobs[0].finished.count_ns() > 0);
+
+  SUBCASE("a broken fault script is refused with its line") {
+    std::ofstream(path) << "lightpath_faults: 1\nfaults:\n  - {at_ms: 1, switch: nope, fault: "
+                           "fiber_cut, port: 0}\n";
+    auto bad = run_policy(t, fabric, o);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code == "BAD_FAULT_SCRIPT");
+    CHECK(bad.error().message.find(":3:") != std::string::npos);
+    CHECK(bad.error().message.find("nope") != std::string::npos);
+  }
+  std::filesystem::remove(path);
 }
