@@ -32,7 +32,7 @@ void MaxMinSolver::solve(std::span<const double> capacity, std::span<const std::
   rates.assign(flows, 0.0);
   frozen_.assign(flows, 0);
   if (count_.size() < capacity.size()) {
-    for (auto* v : {&count_, &offset_, &rising_, &version_}) v->resize(capacity.size(), 0);
+    for (auto* v : {&count_, &offset_, &rising_, &version_, &round_}) v->resize(capacity.size(), 0);
     left_.resize(capacity.size(), 0.0);
   }
   // Only links some flow crosses take part; group the flows by link in flow
@@ -59,6 +59,7 @@ void MaxMinSolver::solve(std::span<const double> capacity, std::span<const std::
     offset_[l] -= count_[l];
     left_[l] = capacity[l];
     version_[l] = 0;
+    round_[l] = 0;
     heap_.push_back(Entry{left_[l] / rising_[l], l, 0});
   }
   const auto order = [](const Entry& a, const Entry& b) { return later(a, b); };
@@ -69,6 +70,7 @@ void MaxMinSolver::solve(std::span<const double> capacity, std::span<const std::
     heap_.pop_back();
     const std::uint32_t l = top.link;
     if (top.version != version_[l] || rising_[l] == 0) continue;
+    touched_.clear();
     for (std::uint32_t k = offset_[l]; k < offset_[l] + count_[l]; ++k) {
       const std::uint32_t f = on_link_[k];
       if (frozen_[f]) continue;
@@ -78,12 +80,17 @@ void MaxMinSolver::solve(std::span<const double> capacity, std::span<const std::
         const std::uint32_t m = links[j];
         left_[m] = std::max(0.0, left_[m] - top.share);
         --rising_[m];
-        ++version_[m];
-        if (m != l && rising_[m] > 0) {
-          heap_.push_back(Entry{left_[m] / rising_[m], m, version_[m]});
-          std::push_heap(heap_.begin(), heap_.end(), order);
-        }
+        if (version_[m]++ == round_[m] && m != l) touched_.push_back(m);
       }
+    }
+    // Each link whose share moved goes back into the heap once, at its
+    // share after the whole round (entries in between would be stale).
+    round_[l] = version_[l];
+    for (const std::uint32_t m : touched_) {
+      round_[m] = version_[m];
+      if (rising_[m] == 0) continue;
+      heap_.push_back(Entry{left_[m] / rising_[m], m, version_[m]});
+      std::push_heap(heap_.begin(), heap_.end(), order);
     }
   }
   // Leave the per-link arrays as they were found.

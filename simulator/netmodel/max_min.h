@@ -46,9 +46,11 @@ class MaxMinSolver {
   std::vector<double> left_;            // capacity not yet handed out
   std::vector<std::uint32_t> rising_;   // flows on it not yet frozen
   std::vector<std::uint32_t> version_;  // bumped when its share changes
+  std::vector<std::uint32_t> round_;    // its version when the current round began
   std::vector<std::uint32_t> used_;     // links some flow crosses, once each
   std::vector<std::uint32_t> on_link_;  // flows grouped by link, in flow order
   std::vector<std::uint8_t> frozen_;    // per flow
+  std::vector<std::uint32_t> touched_;  // links whose share a round changed
   std::vector<Entry> heap_;
 };
 
