@@ -5,8 +5,9 @@
 // that its peak RSS is its own.
 //
 //   replay_bench                         1,024 GPUs x 100 and 4,096 GPUs x 100, both modes
-//   replay_bench GPUS ITERATIONS [packet|circuits] [dp|gpt]   one case (gpt: tp 8, pp 8,
-//                                                             dp = GPUS / 64)
+//   replay_bench GPUS ITERATIONS [packet|circuits] [dp|gpt] [JOBS]
+//       one case; gpt: tp 8, pp 8, dp = GPUS / 64; JOBS jobs of GPUS each, all at time 0
+//       (circuits: one ring over the blocks of all jobs)
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -45,14 +46,16 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is KiB on Linux
 }
 
-// A ring of circuits over the endpoints the job uses, in placement order:
+// A ring of circuits over the endpoints the jobs use, in placement order:
 // each block gives half of its 96 optical links (CWDM4, 4 x 50 Gb/s) to each
 // ring neighbour, over 2 x 50 m of fiber through the OCS.
-std::vector<netmodel::Circuit> block_ring(const Fabric& fabric, const trace::Job& job) {
+std::vector<netmodel::Circuit> block_ring(const Fabric& fabric, const trace::Trace& trace) {
   std::vector<EndpointId> blocks;
-  for (const trace::Gpu& gpu : job.gpus) {
-    const EndpointId e = *fabric.find_endpoint(gpu.endpoint);
-    if (blocks.empty() || blocks.back() != e) blocks.push_back(e);
+  for (const trace::Job& job : trace.jobs) {
+    for (const trace::Gpu& gpu : job.gpus) {
+      const EndpointId e = *fabric.find_endpoint(gpu.endpoint);
+      if (blocks.empty() || blocks.back() != e) blocks.push_back(e);
+    }
   }
   std::vector<netmodel::Circuit> circuits;
   if (blocks.size() < 2) return circuits;
@@ -67,10 +70,11 @@ std::vector<netmodel::Circuit> block_ring(const Fabric& fabric, const trace::Job
 }
 
 int run_case(const Fabric& fabric, int gpus, int iterations, bool with_circuits,
-             trace::Layout layout = trace::Layout::kDataParallel) {
+             trace::Layout layout = trace::Layout::kDataParallel, int jobs = 1) {
   trace::GenOptions gen;
   gen.layout = layout;
   gen.gpus = gpus;
+  gen.jobs = jobs;
   gen.gpt.dp = std::max(1, gpus / (gen.gpt.tp * gen.gpt.pp));
   gen.iterations = iterations;
   const auto t_gen = std::chrono::steady_clock::now();
@@ -81,7 +85,7 @@ int run_case(const Fabric& fabric, int gpus, int iterations, bool with_circuits,
   }
   const double gen_s = seconds_since(t_gen);
   const auto circuits =
-      with_circuits ? block_ring(fabric, made->jobs[0]) : std::vector<netmodel::Circuit>{};
+      with_circuits ? block_ring(fabric, *made) : std::vector<netmodel::Circuit>{};
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = cpu_seconds();
   auto result = netmodel::replay_trace(*made, fabric, circuits, netmodel::ReplayOptions{});
@@ -93,19 +97,22 @@ int run_case(const Fabric& fabric, int gpus, int iterations, bool with_circuits,
   }
   const auto& job = result->jobs[0];
   const double iteration_ms = job.iterations.empty() ? 0.0 : job.iterations.back().count_ns() / 1e6;
+  // The simulated end to the nanosecond: a change that should not alter the
+  // model's answers leaves it alone (or moves it by a few ns of rounding).
   fmt::print(
-      "{:>5} {:>5} {:>9} {:>9.3f} {:>8.3f} {:>12} {:>12.3g} {:>11} {:>10.1f} {:>12.3f} {:>7.2f}\n",
+      "{:>5} {:>5} {:>9} {:>9.3f} {:>8.3f} {:>12} {:>12.3g} {:>11} {:>10.1f} {:>12.3f} {:>7.2f} "
+      "{:>16}\n",
       gpus, iterations, with_circuits ? "circuits" : "packet", wall, cpu, result->events,
       static_cast<double>(result->events) / wall, result->flows, peak_rss_mib(), iteration_ms,
-      gen_s);
+      gen_s, result->end.since_epoch_ns());
   std::fflush(stdout);
   return 0;
 }
 
 void print_header() {
-  fmt::print("{:>5} {:>5} {:>9} {:>9} {:>8} {:>12} {:>12} {:>11} {:>10} {:>12} {:>7}\n", "gpus",
-             "iter", "mode", "wall_s", "cpu_s", "events", "events/s", "flows", "peak_MiB",
-             "iter_ms(sim)", "gen_s");
+  fmt::print("{:>5} {:>5} {:>9} {:>9} {:>8} {:>12} {:>12} {:>11} {:>10} {:>12} {:>7} {:>16}\n",
+             "gpus", "iter", "mode", "wall_s", "cpu_s", "events", "events/s", "flows", "peak_MiB",
+             "iter_ms(sim)", "gen_s", "end_ns(sim)");
   std::fflush(stdout);
 }
 
@@ -123,9 +130,10 @@ int main(int argc, char** argv) {
     const int iterations = std::atoi(argv[2]);
     const std::string_view mode = argc >= 4 ? argv[3] : "packet";
     const std::string_view layout = argc >= 5 ? argv[4] : "dp";
+    const int jobs = argc >= 6 ? std::atoi(argv[5]) : 1;
     print_header();
     return run_case(*fabric, gpus, iterations, mode == "circuits",
-                    layout == "gpt" ? trace::Layout::kGpt : trace::Layout::kDataParallel);
+                    layout == "gpt" ? trace::Layout::kGpt : trace::Layout::kDataParallel, jobs);
   }
   print_header();
   int status_all = 0;
