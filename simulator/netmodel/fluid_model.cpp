@@ -50,13 +50,11 @@ std::vector<double> FluidModel::rates_for_test() const {
 void FluidModel::reroute() {
   advance_to_now();
   const auto& links = network_->links();
-  bool changed = false;
   for (const std::uint32_t f : active_) {
     Flow& flow = flows_[f];
     const bool dead = std::any_of(flow.route.links.begin(), flow.route.links.end(),
                                   [&](std::uint32_t l) { return links[l].dead; });
     if (!dead) continue;
-    changed = true;  // its rate must drop to zero even if it cannot move
     std::optional<Route> fresh = network_->route(flow.from, flow.to, load_);
     if (!fresh) continue;
     for (const std::uint32_t l : flow.route.links) --load_[l];
@@ -65,7 +63,9 @@ void FluidModel::reroute() {
     for (const std::uint32_t l : fresh->links) ++load_[l];
     flow.route = std::move(*fresh);
   }
-  if (changed) request_update();
+  // Rates change even where no flow moved: a flow that cannot move drops to
+  // zero, and a pipe of circuits may have grown or shrunk.
+  if (!active_.empty()) request_update();
 }
 
 void FluidModel::request_update() {

@@ -45,7 +45,8 @@ class FluidModel {
   bool start(EndpointId from, EndpointId to, Bytes size, Done done, int latency_times = 1);
   // Gives a fresh route to every flow crossing a link the network no longer
   // has (a circuit removed or failed): the bytes left move on from now. A
-  // flow with nowhere to go waits on its dead link, carrying nothing.
+  // flow with nowhere to go waits on its dead link, carrying nothing. Call it
+  // after any change to the network's circuits: rates are recomputed.
   void reroute();
   // True when a flow from `from` to `to` would have a route.
   bool can_route(EndpointId from, EndpointId to) const;

@@ -54,6 +54,7 @@ std::size_t Network::add_circuit(const Circuit& circuit) {
   const auto first = static_cast<std::uint32_t>(links_.size());
   const auto source = static_cast<std::uint32_t>(index);
   circuit_link_.push_back(first);
+  up_.push_back(true);
   links_.push_back(Link{LinkKind::kCircuit, cap, circuit.ready_at, source});
   links_.push_back(Link{LinkKind::kCircuit, cap, circuit.ready_at, source});
   const bool a_first = circuit.a.value() <= circuit.b.value();
@@ -65,19 +66,58 @@ std::size_t Network::add_circuit(const Circuit& circuit) {
   return index;
 }
 
+std::size_t Network::add_live_circuit(EndpointId a, EndpointId b, DataRate rate, Duration latency) {
+  const std::uint32_t lo = std::min(a.value(), b.value());
+  const std::uint32_t hi = std::max(a.value(), b.value());
+  auto& on_pair = by_pair_[{lo, hi}];
+  auto pipe =
+      std::find_if(on_pair.begin(), on_pair.end(), [](const CircuitLinks& l) { return l.pipe; });
+  const std::size_t index = circuits_.size();
+  circuits_.push_back(Circuit{a, b, rate, TimePoint(), latency});
+  up_.push_back(true);
+  const double cap = bytes_per_ns(rate);
+  if (pipe == on_pair.end()) {
+    // forward runs lo→hi; `first` is whichever of the two runs a→b.
+    const auto forward = static_cast<std::uint32_t>(links_.size());
+    const auto source = static_cast<std::uint32_t>(index);
+    links_.push_back(Link{LinkKind::kCircuit, cap, TimePoint(), source});
+    links_.push_back(Link{LinkKind::kCircuit, cap, TimePoint(), source});
+    on_pair.push_back(CircuitLinks{forward, forward + 1, index, true});
+    circuit_link_.push_back(forward);
+    pipe_members_[forward] = 1;
+    return index;
+  }
+  for (const std::uint32_t l : {pipe->forward, pipe->backward}) links_[l].capacity += cap;
+  circuit_link_.push_back(pipe->forward);
+  ++pipe_members_[pipe->forward];
+  return index;
+}
+
 void Network::remove_circuit(std::size_t index) {
+  if (!up_[index]) return;
+  up_[index] = false;
   const std::uint32_t first = circuit_link_[index];
-  if (links_[first].dead) return;
+  const Circuit& c = circuits_[index];
+  if (auto pipe = pipe_members_.find(first); pipe != pipe_members_.end()) {
+    if (--pipe->second > 0) {
+      const double cap = bytes_per_ns(c.rate);
+      for (const std::uint32_t l : {first, first + 1}) {
+        links_[l].capacity = std::max(0.0, links_[l].capacity - cap);
+      }
+      return;
+    }
+    pipe_members_.erase(pipe);
+  }
   for (const std::uint32_t l : {first, first + 1}) {
     links_[l].dead = true;
     links_[l].capacity = 0.0;
   }
-  const Circuit& c = circuits_[index];
   const std::uint32_t a = c.a.value();
   const std::uint32_t b = c.b.value();
   auto it = by_pair_.find({std::min(a, b), std::max(a, b)});
   if (it == by_pair_.end()) return;
-  std::erase_if(it->second, [&](const CircuitLinks& l) { return l.circuit == index; });
+  std::erase_if(it->second,
+                [&](const CircuitLinks& l) { return l.forward == first || l.backward == first; });
   if (it->second.empty()) by_pair_.erase(it);
 }
 

@@ -63,11 +63,19 @@ class Network {
   // Adds a circuit; flows between its endpoints use it (or another circuit
   // on the same pair) instead of the packet fabric. Returns its index.
   std::size_t add_circuit(const Circuit& circuit);
-  // Takes a circuit away (released, or its light lost): its links go dead
-  // and carry nothing; FluidModel::reroute moves the flows that were on it.
-  // Indexes of other circuits do not change.
+  // Adds a circuit that is up now (a controller reported it ACTIVE). Such
+  // circuits on one endpoint pair form one pipe whose rate is the sum of
+  // theirs: traffic between two racks spreads over all the fibers joining
+  // them, as over the members of a link aggregate. Call
+  // FluidModel::reroute after adding or removing, so that the flows on the
+  // pipe get the new rate. Returns its index, shared with add_circuit's.
+  std::size_t add_live_circuit(EndpointId a, EndpointId b, DataRate rate, Duration latency);
+  // Takes a circuit away (released, or its light lost): it carries nothing
+  // from now; a pipe it shared keeps the others' rate, and links with no
+  // circuit left go dead. FluidModel::reroute moves the flows off dead
+  // links. Indexes of other circuits do not change.
   void remove_circuit(std::size_t index);
-  bool circuit_up(std::size_t index) const { return !links_[circuit_link_[index]].dead; }
+  bool circuit_up(std::size_t index) const { return up_[index]; }
 
   // The route a new flow from `from` to `to` takes: a circuit on the pair
   // if there is one (the one with the fewest flows at `load`, lowest index
@@ -90,11 +98,14 @@ class Network {
   struct CircuitLinks {
     std::uint32_t forward;  // from the pair's smaller endpoint id
     std::uint32_t backward;
-    std::size_t circuit;
+    std::size_t circuit;  // the first circuit of a pipe of live circuits
+    bool pipe = false;
   };
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<CircuitLinks>> by_pair_;
-  std::vector<std::uint32_t> local_link_;    // per endpoint
-  std::vector<std::uint32_t> circuit_link_;  // per circuit: its a→b link (b→a is the next)
+  std::vector<std::uint32_t> local_link_;      // per endpoint
+  std::vector<std::uint32_t> circuit_link_;    // per circuit: its a→b link (b→a is the next)
+  std::vector<bool> up_;                       // per circuit
+  std::map<std::uint32_t, int> pipe_members_;  // by a pipe's first link: circuits up in it
   // Packet adjacency over graph vertices: (neighbour vertex, directed link id, latency ns).
   struct Hop {
     std::size_t to;

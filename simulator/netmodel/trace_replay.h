@@ -28,7 +28,7 @@ struct ReplayOptions {
 struct JobReplay {
   std::string id;
   TimePoint arrival;
-  TimePoint started;   // its first iteration began (a policy may hold it back)
+  TimePoint started;  // its first iteration began (a policy may hold it back)
   TimePoint finished;
   std::vector<Duration> iterations;  // each iteration's duration, in order
 };

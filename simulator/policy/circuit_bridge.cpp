@@ -61,9 +61,9 @@ void CircuitBridge::on_event(const core::CircuitEvent& event) {
   if (!cleanup) life.state = rec.state;
   const int hops = static_cast<int>(c.hops.size());
   if (rec.state == core::CircuitState::kActive && !life.network_index) {
-    life.network_index =
-        network_.add_circuit(netmodel::Circuit{fabric.port(c.a).endpoint, fabric.port(c.b).endpoint,
-                                               c.bandwidth, event.at, path_latency(fabric, c)});
+    life.network_index = network_.add_live_circuit(
+        fabric.port(c.a).endpoint, fabric.port(c.b).endpoint, c.bandwidth, path_latency(fabric, c));
+    model_.reroute();  // flows already on the pair's pipe speed up
     if (!life.active) life.active = event.at;
     life.released.reset();  // restored after a fault: up again
     reconfigurations_ += static_cast<std::uint64_t>(hops);

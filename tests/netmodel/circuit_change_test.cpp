@@ -78,3 +78,33 @@ TEST_CASE("a flow paying its latency several times arrives that much later") {
   engine.run();
   CHECK(done_at == 1'000 + 6 * 500);
 }
+
+TEST_CASE("live circuits on a pair form one pipe: a flow gets their summed rate") {
+  const Fabric fabric = endpoints_only(2);
+  Network net(fabric);
+  sim::EventEngine engine(sim::Rng(1));
+  FluidModel model(engine, net);
+  const DataRate r = DataRate::bps(400'000'000'000);  // 50 bytes/ns each
+  const auto first = net.add_live_circuit(EndpointId(0), EndpointId(1), r, Duration());
+  std::int64_t done_at = -1;
+  REQUIRE(model.start(EndpointId(0), EndpointId(1), Bytes(300'000),
+                      [&] { done_at = engine.now().since_epoch_ns(); }));
+  // 1,000 ns at 50 bytes/ns, then a second circuit joins: 100 bytes/ns for
+  // the remaining 250,000 bytes (2,500 ns); then one leaves again at 2,000.
+  std::size_t second = 0;
+  engine.schedule_at(TimePoint::from_ns(1'000), [&] {
+    second = net.add_live_circuit(EndpointId(1), EndpointId(0), r, Duration());
+    model.reroute();
+  });
+  engine.schedule_at(TimePoint::from_ns(2'000), [&] {
+    net.remove_circuit(first);
+    model.reroute();
+  });
+  engine.run();
+  // 50,000 + 100,000 by 2,000 ns; the last 150,000 at 50 bytes/ns: 3,000 ns more.
+  CHECK(done_at == 5'000);
+  CHECK_FALSE(net.circuit_up(first));
+  CHECK(net.circuit_up(second));
+  // The pipe survives its first member: the flow never left it.
+  CHECK(net.links()[net.links().size() - 1].dead == false);
+}
