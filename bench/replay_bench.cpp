@@ -5,9 +5,9 @@
 // that its peak RSS is its own.
 //
 //   replay_bench                         1,024 GPUs x 100 and 4,096 GPUs x 100, both modes
-//   replay_bench GPUS ITERATIONS [packet|circuits] [dp|gpt] [JOBS]
+//   replay_bench GPUS ITERATIONS [packet|circuits] [dp|gpt] [JOBS] [stepwise]
 //       one case; gpt: tp 8, pp 8, dp = GPUS / 64; JOBS jobs of GPUS each, all at time 0
-//       (circuits: one ring over the blocks of all jobs)
+//       (circuits: one ring over the blocks of all jobs); stepwise: no pipelined rings
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,7 +71,8 @@ std::vector<netmodel::Circuit> block_ring(const Fabric& fabric, const trace::Tra
 }
 
 int run_case(const Fabric& fabric, int gpus, int iterations, bool with_circuits,
-             trace::Layout layout = trace::Layout::kDataParallel, int jobs = 1) {
+             trace::Layout layout = trace::Layout::kDataParallel, int jobs = 1,
+             bool stepwise = false) {
   trace::GenOptions gen;
   gen.layout = layout;
   gen.gpus = gpus;
@@ -88,7 +90,9 @@ int run_case(const Fabric& fabric, int gpus, int iterations, bool with_circuits,
       with_circuits ? block_ring(fabric, *made) : std::vector<netmodel::Circuit>{};
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = cpu_seconds();
-  auto result = netmodel::replay_trace(*made, fabric, circuits, netmodel::ReplayOptions{});
+  netmodel::ReplayOptions options;
+  if (stepwise) options.plan.stepwise_ring_max_ranks = std::numeric_limits<int>::max();
+  auto result = netmodel::replay_trace(*made, fabric, circuits, options);
   const double wall = seconds_since(t0);
   const double cpu = cpu_seconds() - cpu0;
   if (!result) {
@@ -131,9 +135,11 @@ int main(int argc, char** argv) {
     const std::string_view mode = argc >= 4 ? argv[3] : "packet";
     const std::string_view layout = argc >= 5 ? argv[4] : "dp";
     const int jobs = argc >= 6 ? std::atoi(argv[5]) : 1;
+    const bool stepwise = argc >= 7 && std::string_view(argv[6]) == "stepwise";
     print_header();
     return run_case(*fabric, gpus, iterations, mode == "circuits",
-                    layout == "gpt" ? trace::Layout::kGpt : trace::Layout::kDataParallel, jobs);
+                    layout == "gpt" ? trace::Layout::kGpt : trace::Layout::kDataParallel, jobs,
+                    stepwise);
   }
   print_header();
   int status_all = 0;
