@@ -7,7 +7,7 @@ packages=(
   build-essential cmake make pkg-config
   libboost-dev libboost-graph-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev
+  libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev libssl-dev openssl
   nlohmann-json3-dev libcli11-dev doctest-dev libbenchmark-dev
   chromium  # tests/report opens report.html in headless Chromium
 )
