@@ -23,8 +23,14 @@
 namespace lightpath::core {
 
 // How a call failed, in terms every front end maps to its own status codes.
-enum class ErrorCode { kInvalidArgument, kNotFound, kFailedPrecondition, kResourceExhausted,
-                       kUnavailable, kInternal };
+enum class ErrorCode {
+  kInvalidArgument,
+  kNotFound,
+  kFailedPrecondition,
+  kResourceExhausted,
+  kUnavailable,
+  kInternal
+};
 struct ApiError {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
@@ -37,7 +43,8 @@ using Reply = std::function<void(ApiResult<T>)>;
 struct ControllerOptions {
   solver::SolverOptions solver;
   std::size_t max_circuits_per_request = 4096;
-  std::size_t events_in_memory = 10'000;  // older events are read back from the store
+  std::size_t max_circuits_per_tenant = 0;  // live circuits one tenant may hold; 0: no limit
+  std::size_t events_in_memory = 10'000;    // older events are read back from the store
   Duration device_retry = Duration::s(1);
   // How long lifecycle writes nobody waits for may wait to share a commit.
   Duration lazy_commit_delay = Duration::ms(20);
@@ -64,7 +71,7 @@ struct RequestAnswer {
 
 struct ReleaseSpec {
   std::string tenant;
-  std::string request_id;          // every circuit of this request
+  std::string request_id;           // every circuit of this request
   std::vector<CircuitId> circuits;  // or these
 };
 
@@ -84,6 +91,7 @@ struct SwitchView {
   int ports_in_use = 0;
   std::uint64_t reconfigurations = 0;
   bool up = true;
+  bool drained = false;  // an operator took it out of service for new circuits
 };
 
 struct PortView {
@@ -126,7 +134,8 @@ struct WatchFilter {
 using WatchId = std::uint64_t;
 
 struct Counters {
-  std::map<std::string, std::uint64_t> requests;  // by outcome: accepted, rejected, invalid, replayed
+  std::map<std::string, std::uint64_t>
+      requests;  // by outcome: accepted, rejected, invalid, replayed
   std::uint64_t commits = 0;
   std::uint64_t committed_writes = 0;
   std::uint64_t batches_sent = 0;  // batches the switches applied
@@ -158,17 +167,24 @@ class Controller {
 
   void request_circuits(solver::CircuitRequest request, Reply<RequestAnswer> done);
   void release(ReleaseSpec spec, Reply<std::vector<CircuitId>> done);
-  void extend_lease(std::string tenant, std::string request_id, Duration lease, Reply<TimePoint> done);
+  void extend_lease(std::string tenant, std::string request_id, Duration lease,
+                    Reply<TimePoint> done);
 
   ApiResult<CircuitRecord> get(CircuitId id) const;
+  // The tenant a request was made for; nullopt for an unknown request.
+  std::optional<std::string> request_tenant(const std::string& request_id) const;
   std::vector<CircuitRecord> list(const CircuitFilter& filter) const;
   // Events with sequence > `after` that match, then every new one, until unwatch.
   // `replay_all` with after = 0 replays the stored log from the start.
-  WatchId watch(std::uint64_t after, WatchFilter filter, std::function<void(const CircuitEvent&)> on_event,
-                bool replay_all = false);
+  WatchId watch(std::uint64_t after, WatchFilter filter,
+                std::function<void(const CircuitEvent&)> on_event, bool replay_all = false);
   void unwatch(WatchId id);
 
   std::vector<SwitchView> switches() const;
+  // Takes a switch out of service for new circuits (or back in). Circuits
+  // already on it stay until released; the answer says how many there are.
+  // Not stored: a restarted controller starts with every switch in service.
+  ApiResult<int> drain(const std::string& switch_name, bool drained);
   ApiResult<std::vector<PortView>> ports(const std::string& switch_name) const;
   std::vector<AlarmView> alarms(bool include_cleared) const;
   struct PortReading {
@@ -178,7 +194,8 @@ class Controller {
   // The latest sample of every connected port, for gauges.
   std::vector<PortReading> latest_telemetry() const;
   // The recent telemetry samples of one port, oldest first.
-  ApiResult<std::vector<TelemetrySample>> port_telemetry(const std::string& switch_name, int port) const;
+  ApiResult<std::vector<TelemetrySample>> port_telemetry(const std::string& switch_name,
+                                                         int port) const;
   std::map<CircuitState, std::size_t> circuits_by_state() const;
   int ports_in_use() const;
   Counters counters() const;

@@ -104,6 +104,8 @@ struct Controller::Impl {
   // out of service until every one has cleared.
   std::map<std::pair<SwitchId, int>, std::set<southbound::AlarmKind>> faults;
   std::map<CircuitId, TimePoint> failed_at;  // restorations under way, from their fault
+  // Switches an operator drained: no new circuit is placed on them.
+  std::set<SwitchId> drained;
 
   void on_device_event(SwitchId sw, const southbound::DeviceEvent& e);
   void on_alarm(SwitchId sw, const southbound::AlarmEvent& a);
@@ -391,6 +393,20 @@ struct Controller::Impl {
           ErrorCode::kResourceExhausted,
           fmt::format("the request asks for {} circuits; the limit is {} per request",
                       solver::expand_flows(req).size(), opt.max_circuits_per_request))));
+    }
+    if (opt.max_circuits_per_tenant > 0) {
+      std::size_t held = 0;
+      for (const auto& [id, c] : circuits)
+        if (c.tenant == req.tenant && holds_resources(c.state)) ++held;
+      const std::size_t asked = solver::expand_flows(req).size();
+      if (held + asked > opt.max_circuits_per_tenant) {
+        ++counters.requests["invalid"];
+        return done(unexpected(api_error(
+            ErrorCode::kResourceExhausted,
+            fmt::format("tenant '{}' holds {} circuits and asks for {} more; the limit is {} "
+                        "(max_circuits_per_tenant)",
+                        req.tenant, held, asked, opt.max_circuits_per_tenant))));
+      }
     }
     const auto decision = solver.solve_in_place(alloc, req);
     const TimePoint now = ex.now();

@@ -19,7 +19,8 @@ std::vector<CircuitRecord> Controller::list(const CircuitFilter& f) const {
     if (f.state ? c.state != *f.state : c.state == CircuitState::kReleased) continue;
     if (!f.switch_name.empty()) {
       bool on = false;
-      for (const auto& h : c.circuit.hops) on |= fab.optical_switch(h.optical_switch).name == f.switch_name;
+      for (const auto& h : c.circuit.hops)
+        on |= fab.optical_switch(h.optical_switch).name == f.switch_name;
       if (!on) continue;
     }
     if (!f.endpoint.empty() && fab.endpoint(fab.port(c.circuit.a).endpoint).name != f.endpoint &&
@@ -48,7 +49,15 @@ WatchId Controller::watch(std::uint64_t after, WatchFilter filter,
   return id;
 }
 
-void Controller::unwatch(WatchId id) { impl_->watchers.erase(id); }
+void Controller::unwatch(WatchId id) {
+  impl_->watchers.erase(id);
+}
+
+std::optional<std::string> Controller::request_tenant(const std::string& request_id) const {
+  auto it = impl_->requests.find(request_id);
+  if (it == impl_->requests.end()) return std::nullopt;
+  return it->second.request.tenant;
+}
 
 std::vector<SwitchView> Controller::switches() const {
   const Impl& m = *impl_;
@@ -57,15 +66,42 @@ std::vector<SwitchView> Controller::switches() const {
     const SwitchId id(i);
     const auto& sw = m.fabric.optical_switch(id);
     out.push_back({id, sw.name, sw.kind, sw.port_count, m.alloc.ports_in_use(id),
-                   m.programmer.reconfigurations(id), m.programmer.has_driver(id) && m.programmer.up(id)});
+                   m.programmer.reconfigurations(id),
+                   m.programmer.has_driver(id) && m.programmer.up(id), m.drained.count(id) > 0});
   }
   return out;
+}
+
+ApiResult<int> Controller::drain(const std::string& switch_name, bool drained) {
+  Impl& m = *impl_;
+  auto id = m.fabric.find_optical_switch(switch_name);
+  if (!id)
+    return unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'"));
+  if (drained)
+    m.drained.insert(*id);
+  else
+    m.drained.erase(*id);
+  const auto fault = m.faults.find({*id, -1});
+  m.alloc.set_out_of_service(*id, -1,
+                             drained || (fault != m.faults.end() && !fault->second.empty()));
+  int on_switch = 0;
+  for (const auto& [cid, c] : m.circuits) {
+    if (!holds_resources(c.state)) continue;
+    for (const auto& h : c.circuit.hops) {
+      if (h.optical_switch == *id) {
+        ++on_switch;
+        break;
+      }
+    }
+  }
+  return on_switch;
 }
 
 ApiResult<std::vector<PortView>> Controller::ports(const std::string& switch_name) const {
   const Impl& m = *impl_;
   auto id = m.fabric.find_optical_switch(switch_name);
-  if (!id) return unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'"));
+  if (!id)
+    return unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'"));
   const auto& sw = m.fabric.optical_switch(*id);
   std::map<int, CircuitId> owner;
   for (const auto& [cid, c] : m.circuits)
@@ -120,11 +156,13 @@ ApiResult<std::vector<TelemetrySample>> Controller::port_telemetry(const std::st
                                                                    int port) const {
   const Impl& m = *impl_;
   auto id = m.fabric.find_optical_switch(switch_name);
-  if (!id) return unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'"));
+  if (!id)
+    return unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'"));
   const int count = m.fabric.optical_switch(*id).port_count;
   if (port < 0 || port >= count)
-    return unexpected(api_error(ErrorCode::kNotFound,
-                                fmt::format("port: {} has ports 0 to {}, not {}", switch_name, count - 1, port)));
+    return unexpected(
+        api_error(ErrorCode::kNotFound,
+                  fmt::format("port: {} has ports 0 to {}, not {}", switch_name, count - 1, port)));
   auto it = m.telemetry.find({*id, port});
   if (it == m.telemetry.end()) return std::vector<TelemetrySample>{};
   return it->second.samples(port);
@@ -145,7 +183,11 @@ Counters Controller::counters() const {
     out.batches_sent += impl_->programmer.reconfigurations(SwitchId(i));
   return out;
 }
-const Fabric& Controller::fabric() const { return impl_->fabric; }
-TimePoint Controller::now() const { return impl_->ex.now(); }
+const Fabric& Controller::fabric() const {
+  return impl_->fabric;
+}
+TimePoint Controller::now() const {
+  return impl_->ex.now();
+}
 
 }  // namespace lightpath::core

@@ -59,7 +59,8 @@ void Controller::Impl::set_fault(SwitchId sw, int port, AlarmKind kind, bool rai
     kinds.insert(kind);
   else
     kinds.erase(kind);
-  alloc.set_out_of_service(sw, port, !kinds.empty());
+  // A drained switch stays out of service when its own faults clear.
+  alloc.set_out_of_service(sw, port, !kinds.empty() || (port < 0 && drained.count(sw) > 0));
   if (kinds.empty()) faults.erase({sw, port});
 }
 

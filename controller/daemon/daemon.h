@@ -20,6 +20,11 @@ class Daemon {
 
  private:
   struct Parts;
+  // Token file, audit log and rate limits; refuses to serve beyond loopback
+  // without a token file.
+  Result<bool> start_auth();
+  void watch_hangups();
+
   DaemonConfig config_;
   boost::asio::io_context io_;
   std::unique_ptr<Parts> parts_;

@@ -15,12 +15,16 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_file, "YAML config file (flags override it)");
   auto* topo = app.add_option("--topology", cli.topology, "Topology YAML file");
   auto* db = app.add_option("--db", cli.db, "SQLite state file");
-  auto* grpc = app.add_option("--grpc-listen", cli.grpc_listen, "gRPC address (host:port, port 0 = any)");
-  auto* http = app.add_option("--http-listen", cli.http_listen, "HTTP address (host:port, port 0 = any)");
-  auto* fabric = app.add_option("--fabric", cli.fabric, "Switch drivers: sim, or grpc://HOST:PORT (lightpath-fabric)");
+  auto* grpc =
+      app.add_option("--grpc-listen", cli.grpc_listen, "gRPC address (host:port, port 0 = any)");
+  auto* http =
+      app.add_option("--http-listen", cli.http_listen, "HTTP address (host:port, port 0 = any)");
+  auto* fabric = app.add_option("--fabric", cli.fabric,
+                                "Switch drivers: sim, or grpc://HOST:PORT (lightpath-fabric)");
   auto* scale = app.add_option("--time-scale", cli.time_scale, "Simulated seconds per real second");
   auto* seed = app.add_option("--seed", cli.seed, "Seed of the simulated fabric");
-  auto* ready = app.add_option("--ready-file", cli.ready_file, "Write bound ports here once serving");
+  auto* ready =
+      app.add_option("--ready-file", cli.ready_file, "Write bound ports here once serving");
   auto* level = app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error");
   auto* fabric_timeout = app.add_option("--fabric-timeout", cli.fabric_timeout_s,
                                         "Seconds a call to lightpath-fabric may take (apply: 3x)")
@@ -28,6 +32,12 @@ int main(int argc, char** argv) {
   auto* reconcile = app.add_option("--reconcile-interval", cli.reconcile_interval_s,
                                    "Seconds between reconcile passes over every switch (0: off)")
                         ->check(CLI::NonNegativeNumber);
+  auto* tokens = app.add_option("--auth-tokens", cli.auth_tokens,
+                                "Token file (docs/security.md); without one, loopback only");
+  auto* audit = app.add_option("--audit-log", cli.audit_log, "Audit log file (JSON Lines)");
+  auto* cert = app.add_option("--tls-cert", cli.tls_cert,
+                              "PEM certificate chain: serve gRPC and HTTP over TLS");
+  auto* key = app.add_option("--tls-key", cli.tls_key, "PEM private key of --tls-cert");
   bool fast = false;
   app.add_flag("--no-fsync", fast, "Do not fsync commits (tests and demos only)");
   CLI11_PARSE(app, argc, argv);
@@ -53,6 +63,14 @@ int main(int argc, char** argv) {
   if (fabric_timeout->count()) config.fabric_timeout_s = cli.fabric_timeout_s;
   if (reconcile->count()) config.reconcile_interval_s = cli.reconcile_interval_s;
   if (fast) config.durable = false;
+  if (tokens->count()) config.auth_tokens = cli.auth_tokens;
+  if (audit->count()) config.audit_log = cli.audit_log;
+  if (cert->count()) config.tls_cert = cli.tls_cert;
+  if (key->count()) config.tls_key = cli.tls_key;
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    std::cerr << "lightpathd: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
   if (config.topology.empty()) {
     std::cerr << "lightpathd: --topology (or topology: in --config) is required\n";
     return 2;

@@ -2,6 +2,7 @@
 #include <mutex>
 
 #include "controller/grpc/convert.h"
+#include "controller/grpc/grpc_auth.h"
 #include "controller/grpc/services.h"
 #include "proto/support/status_name.h"
 
@@ -82,11 +83,47 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
   std::uint64_t last_sent_ = 0;
 };
 
+// A watch refused by auth: finished before it starts.
+class RefusedWatch final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
+ public:
+  explicit RefusedWatch(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
 
-CircuitService::CircuitService(core::Controller& controller, Executor& executor,
+CircuitService::CircuitService(core::Controller& controller, Executor& executor, auth::Guard& guard,
                                CallObserver observe)
-    : core_(controller), ex_(executor), observe_(std::move(observe)) {}
+    : core_(controller), ex_(executor), guard_(guard), observe_(std::move(observe)) {}
+
+grpc::ServerUnaryReactor* CircuitService::refuse(grpc::CallbackServerContext* ctx,
+                                                 std::string_view method,
+                                                 const grpc::Status& status) {
+  if (observe_) observe_(method, status_code_name(status.error_code()), 0.0);
+  auto* reactor = ctx->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+
+std::optional<grpc::Status> CircuitService::foreign(grpc::CallbackServerContext* ctx,
+                                                    std::string_view method,
+                                                    const auth::Identity& who,
+                                                    const std::string& request_id,
+                                                    const std::vector<CircuitId>& circuits) {
+  if (who.role != auth::Role::kScheduler) return std::nullopt;
+  std::vector<std::string> tenants;
+  if (!request_id.empty()) {
+    if (auto t = core_.request_tenant(request_id)) tenants.push_back(*t);
+  }
+  for (const CircuitId id : circuits) {
+    if (auto c = core_.get(id)) tenants.push_back(c->tenant);
+  }
+  for (const auto& t : tenants) {
+    auto ok = guard_.check_tenant(call_info(ctx, method), who, auth::Action::kReadCircuits, t);
+    if (!ok) return to_status(ok.error());
+  }
+  return std::nullopt;
+}
 
 grpc::ServerUnaryReactor* CircuitService::on_core(grpc::CallbackServerContext* ctx,
                                                   std::string_view method,
@@ -104,7 +141,11 @@ grpc::ServerUnaryReactor* CircuitService::on_core(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* CircuitService::RequestCircuits(grpc::CallbackServerContext* ctx,
                                                           const v1::CircuitRequest* req,
                                                           v1::RequestCircuitsResponse* resp) {
+  auto who = admit(guard_, ctx, "RequestCircuits", auth::Action::kRequestCircuits, req->tenant());
+  if (!who) return refuse(ctx, "RequestCircuits", who.error());
   auto converted = from_proto(*req);
+  // A scheduler's request is its tenant's, named or not.
+  if (converted && who->role == auth::Role::kScheduler) converted->tenant = who->tenant;
   return on_core(
       ctx, "RequestCircuits", [this, converted = std::move(converted), resp](Finish done) mutable {
         if (!converted) return done(to_status(converted.error()));
@@ -120,15 +161,21 @@ grpc::ServerUnaryReactor* CircuitService::RequestCircuits(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* CircuitService::ReleaseCircuits(grpc::CallbackServerContext* ctx,
                                                           const v1::ReleaseCircuitsRequest* req,
                                                           v1::ReleaseCircuitsResponse* resp) {
+  auto who = admit(guard_, ctx, "ReleaseCircuits", auth::Action::kReleaseCircuits, req->tenant());
+  if (!who) return refuse(ctx, "ReleaseCircuits", who.error());
   core::ReleaseSpec spec{req->tenant(), req->request_id(), {}};
   for (auto id : req->circuit_ids())
     spec.circuits.push_back(CircuitId(static_cast<std::uint32_t>(id)));
   const bool empty = spec.request_id.empty() && spec.circuits.empty();
   return on_core(
-      ctx, "ReleaseCircuits", [this, spec = std::move(spec), empty, resp](Finish done) mutable {
+      ctx, "ReleaseCircuits",
+      [this, ctx, who = *who, spec = std::move(spec), empty, resp](Finish done) mutable {
         if (empty)
           return done({grpc::StatusCode::INVALID_ARGUMENT,
                        "request_id or circuit_ids: name what to release"});
+        if (auto no = foreign(ctx, "ReleaseCircuits", who, spec.request_id, spec.circuits)) {
+          return done(*no);
+        }
         core_.release(std::move(spec), [resp, done](core::ApiResult<std::vector<CircuitId>> r) {
           if (!r) return done(to_status(r.error()));
           for (auto id : *r) resp->add_released_circuit_ids(id.value());
@@ -140,9 +187,12 @@ grpc::ServerUnaryReactor* CircuitService::ReleaseCircuits(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* CircuitService::ExtendLease(grpc::CallbackServerContext* ctx,
                                                       const v1::ExtendLeaseRequest* req,
                                                       v1::ExtendLeaseResponse* resp) {
-  return on_core(ctx, "ExtendLease", [this, r = *req, resp](Finish done) {
+  auto who = admit(guard_, ctx, "ExtendLease", auth::Action::kExtendLease, req->tenant());
+  if (!who) return refuse(ctx, "ExtendLease", who.error());
+  return on_core(ctx, "ExtendLease", [this, ctx, who = *who, r = *req, resp](Finish done) {
     if (r.request_id().empty())
       return done({grpc::StatusCode::INVALID_ARGUMENT, "request_id: required"});
+    if (auto no = foreign(ctx, "ExtendLease", who, r.request_id(), {})) return done(*no);
     core_.extend_lease(r.tenant(), r.request_id(), Duration::s(r.duration_seconds()),
                        [resp, done](core::ApiResult<TimePoint> end) {
                          if (!end) return done(to_status(end.error()));
@@ -155,11 +205,18 @@ grpc::ServerUnaryReactor* CircuitService::ExtendLease(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* CircuitService::GetCircuit(grpc::CallbackServerContext* ctx,
                                                      const v1::GetCircuitRequest* req,
                                                      v1::Circuit* resp) {
-  return on_core(ctx, "GetCircuit", [this, id = req->id(), resp](Finish done) {
+  auto who = admit(guard_, ctx, "GetCircuit", auth::Action::kReadCircuits, "");
+  if (!who) return refuse(ctx, "GetCircuit", who.error());
+  return on_core(ctx, "GetCircuit", [this, ctx, who = *who, id = req->id(), resp](Finish done) {
     if (id == 0 || id > 0xffffffffULL)
       return done({grpc::StatusCode::INVALID_ARGUMENT, "id: not a circuit id"});
     auto c = core_.get(CircuitId(static_cast<std::uint32_t>(id)));
     if (!c) return done(to_status(c.error()));
+    if (auto ok = guard_.check_tenant(call_info(ctx, "GetCircuit"), who,
+                                      auth::Action::kReadCircuits, c->tenant);
+        !ok) {
+      return done(to_status(ok.error()));
+    }
     to_proto(core_.fabric(), *c, resp);
     done(grpc::Status::OK);
   });
@@ -168,17 +225,25 @@ grpc::ServerUnaryReactor* CircuitService::GetCircuit(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* CircuitService::ListCircuits(grpc::CallbackServerContext* ctx,
                                                        const v1::ListCircuitsRequest* req,
                                                        v1::ListCircuitsResponse* resp) {
-  return on_core(ctx, "ListCircuits", [this, r = *req, resp](Finish done) {
-    core::CircuitFilter f{r.job_id(), r.tenant(), from_proto(r.state()), r.switch_name(),
-                          r.endpoint()};
+  auto who = admit(guard_, ctx, "ListCircuits", auth::Action::kReadCircuits, req->tenant());
+  if (!who) return refuse(ctx, "ListCircuits", who.error());
+  // A scheduler lists its own tenant's circuits only.
+  const std::string tenant = who->role == auth::Role::kScheduler ? who->tenant : req->tenant();
+  return on_core(ctx, "ListCircuits", [this, tenant, r = *req, resp](Finish done) {
+    core::CircuitFilter f{r.job_id(), tenant, from_proto(r.state()), r.switch_name(), r.endpoint()};
     for (const auto& c : core_.list(f)) to_proto(core_.fabric(), c, resp->add_circuits());
     done(grpc::Status::OK);
   });
 }
 
 grpc::ServerWriteReactor<v1::CircuitEvent>* CircuitService::WatchCircuits(
-    grpc::CallbackServerContext*, const v1::WatchCircuitsRequest* req) {
-  return new WatchReactor(core_, ex_, *req);
+    grpc::CallbackServerContext* ctx, const v1::WatchCircuitsRequest* req) {
+  auto who = admit(guard_, ctx, "WatchCircuits", auth::Action::kWatchCircuits, req->tenant());
+  if (!who) return new RefusedWatch(who.error());
+  v1::WatchCircuitsRequest r = *req;
+  // A scheduler watches its own tenant's circuits only.
+  if (who->role == auth::Role::kScheduler) r.set_tenant(who->tenant);
+  return new WatchReactor(core_, ex_, r);
 }
 
 }  // namespace lightpath::grpc_api

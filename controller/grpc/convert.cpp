@@ -1,8 +1,7 @@
 #include "controller/grpc/convert.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace lightpath::grpc_api {
 namespace {
@@ -29,7 +28,7 @@ core::ApiResult<solver::CircuitRequest> from_proto(const v1::CircuitRequest& in)
     return unexpected(invalid("bandwidth_per_flow_gbps: must be greater than zero (and sane)"));
   r.bandwidth_per_flow = DataRate::gbps(gbps);
   r.flow_type = in.flow_type() == v1::CIRCUIT_PREFERRED ? solver::FlowType::kCircuitPreferred
-                                                       : solver::FlowType::kDedicatedCircuit;
+                                                        : solver::FlowType::kDedicatedCircuit;
   switch (in.pattern()) {
     case v1::PATTERN_UNSPECIFIED:
     case v1::PAIRWISE:
@@ -75,7 +74,9 @@ core::ApiResult<solver::CircuitRequest> from_proto(const v1::CircuitRequest& in)
   return r;
 }
 
-std::int64_t unix_ms(TimePoint t) { return t.since_epoch_ns() / 1'000'000; }
+std::int64_t unix_ms(TimePoint t) {
+  return t.since_epoch_ns() / 1'000'000;
+}
 
 void to_proto(const southbound::PortTelemetry& in, TimePoint at, v1::PortTelemetry* out) {
   out->set_at_unix_ms(unix_ms(at));
@@ -118,7 +119,8 @@ void to_proto(const Fabric& fabric, const core::CircuitRecord& in, v1::Circuit* 
   out->set_updated_unix_ms(unix_ms(in.updated));
 }
 
-void to_proto(const Fabric& fabric, const core::RequestAnswer& in, v1::RequestCircuitsResponse* out) {
+void to_proto(const Fabric& fabric, const core::RequestAnswer& in,
+              v1::RequestCircuitsResponse* out) {
   out->set_accepted(in.record.accepted);
   out->set_reason(in.record.reason);
   out->set_message(in.record.message);
@@ -136,7 +138,8 @@ void to_proto(const Fabric& fabric, const core::RequestAnswer& in, v1::RequestCi
       };
       split(f.value("a", ""), p->mutable_a());
       split(f.value("b", ""), p->mutable_b());
-      for (const auto& n : f.value("path", nlohmann::json::array())) p->add_path(n.get<std::string>());
+      for (const auto& n : f.value("path", nlohmann::json::array()))
+        p->add_path(n.get<std::string>());
       p->set_bottleneck_gbps(f.value("bottleneck_gbps", 0.0));
     }
   }

@@ -14,7 +14,8 @@ core::ApiResult<solver::CircuitRequest> from_proto(const v1::CircuitRequest& in)
 std::int64_t unix_ms(TimePoint t);
 void to_proto(const southbound::PortTelemetry& in, TimePoint at, v1::PortTelemetry* out);
 void to_proto(const Fabric& fabric, const core::CircuitRecord& in, v1::Circuit* out);
-void to_proto(const Fabric& fabric, const core::RequestAnswer& in, v1::RequestCircuitsResponse* out);
+void to_proto(const Fabric& fabric, const core::RequestAnswer& in,
+              v1::RequestCircuitsResponse* out);
 v1::CircuitState to_proto(core::CircuitState s);
 std::optional<core::CircuitState> from_proto(v1::CircuitState s);
 

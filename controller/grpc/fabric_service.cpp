@@ -1,16 +1,27 @@
 #include <limits>
 
 #include "controller/grpc/convert.h"
+#include "controller/grpc/grpc_auth.h"
 #include "controller/grpc/services.h"
 
 namespace lightpath::grpc_api {
 
-FabricService::FabricService(core::Controller& controller, Executor& executor)
-    : core_(controller), ex_(executor) {}
+FabricService::FabricService(core::Controller& controller, Executor& executor, auth::Guard& guard)
+    : core_(controller), ex_(executor), guard_(guard) {}
+
+grpc::ServerUnaryReactor* FabricService::refused(grpc::CallbackServerContext* ctx,
+                                                 std::string_view method, auth::Action action) {
+  auto who = admit(guard_, ctx, method, action, "");
+  if (who) return nullptr;
+  auto* reactor = ctx->DefaultReactor();
+  reactor->Finish(who.error());
+  return reactor;
+}
 
 grpc::ServerUnaryReactor* FabricService::ListSwitches(grpc::CallbackServerContext* ctx,
                                                       const v1::ListSwitchesRequest*,
                                                       v1::ListSwitchesResponse* resp) {
+  if (auto* no = refused(ctx, "ListSwitches", auth::Action::kReadFabric)) return no;
   auto* reactor = ctx->DefaultReactor();
   ex_.post([this, reactor, resp] {
     for (const auto& s : core_.switches()) {
@@ -21,6 +32,7 @@ grpc::ServerUnaryReactor* FabricService::ListSwitches(grpc::CallbackServerContex
       out->set_ports_in_use(static_cast<std::uint32_t>(s.ports_in_use));
       out->set_reconfigurations(s.reconfigurations);
       out->set_up(s.up);
+      out->set_drained(s.drained);
     }
     reactor->Finish(grpc::Status::OK);
   });
@@ -30,9 +42,11 @@ grpc::ServerUnaryReactor* FabricService::ListSwitches(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* FabricService::ListPorts(grpc::CallbackServerContext* ctx,
                                                    const v1::ListPortsRequest* req,
                                                    v1::ListPortsResponse* resp) {
+  if (auto* no = refused(ctx, "ListPorts", auth::Action::kReadFabric)) return no;
   auto* reactor = ctx->DefaultReactor();
   ex_.post([this, reactor, resp, name = req->switch_name()] {
-    if (name.empty()) return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
+    if (name.empty())
+      return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
     auto ports = core_.ports(name);
     if (!ports) return reactor->Finish(to_status(ports.error()));
     for (const auto& p : *ports) {
@@ -53,9 +67,11 @@ grpc::ServerUnaryReactor* FabricService::ListPorts(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* FabricService::GetPortTelemetry(grpc::CallbackServerContext* ctx,
                                                           const v1::GetPortTelemetryRequest* req,
                                                           v1::GetPortTelemetryResponse* resp) {
+  if (auto* no = refused(ctx, "GetPortTelemetry", auth::Action::kReadFabric)) return no;
   auto* reactor = ctx->DefaultReactor();
   ex_.post([this, reactor, resp, name = req->switch_name(), port = req->port()] {
-    if (name.empty()) return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
+    if (name.empty())
+      return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
     if (port > static_cast<std::uint32_t>(std::numeric_limits<int>::max()))
       return reactor->Finish({grpc::StatusCode::NOT_FOUND, "port: out of range"});
     auto samples = core_.port_telemetry(name, static_cast<int>(port));
@@ -69,6 +85,7 @@ grpc::ServerUnaryReactor* FabricService::GetPortTelemetry(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* FabricService::ListAlarms(grpc::CallbackServerContext* ctx,
                                                     const v1::ListAlarmsRequest* req,
                                                     v1::ListAlarmsResponse* resp) {
+  if (auto* no = refused(ctx, "ListAlarms", auth::Action::kReadFabric)) return no;
   auto* reactor = ctx->DefaultReactor();
   ex_.post([this, reactor, resp, all = req->include_cleared()] {
     for (const auto& a : core_.alarms(all)) {
@@ -80,6 +97,22 @@ grpc::ServerUnaryReactor* FabricService::ListAlarms(grpc::CallbackServerContext*
       out->set_message(a.alarm.message);
       out->set_active(a.active);
     }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FabricService::DrainSwitch(grpc::CallbackServerContext* ctx,
+                                                     const v1::DrainSwitchRequest* req,
+                                                     v1::DrainSwitchResponse* resp) {
+  if (auto* no = refused(ctx, "DrainSwitch", auth::Action::kDrainSwitch)) return no;
+  auto* reactor = ctx->DefaultReactor();
+  ex_.post([this, reactor, resp, name = req->switch_name(), drained = req->drained()] {
+    if (name.empty())
+      return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
+    auto n = core_.drain(name, drained);
+    if (!n) return reactor->Finish(to_status(n.error()));
+    resp->set_circuits_on_switch(static_cast<std::uint32_t>(*n));
     reactor->Finish(grpc::Status::OK);
   });
   return reactor;

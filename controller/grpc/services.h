@@ -3,8 +3,11 @@
 // on its executor. No circuit logic lives here.
 
 #include <functional>
+#include <optional>
 #include <string_view>
+#include <vector>
 
+#include "controller/auth/access.h"
 #include "controller/core/controller.h"
 #include "lightpath/v1/lightpath.grpc.pb.h"
 
@@ -15,7 +18,8 @@ using CallObserver = std::function<void(std::string_view, std::string_view, doub
 
 class CircuitService final : public v1::CircuitService::CallbackService {
  public:
-  CircuitService(core::Controller& controller, Executor& executor, CallObserver observe);
+  CircuitService(core::Controller& controller, Executor& executor, auth::Guard& guard,
+                 CallObserver observe);
 
   grpc::ServerUnaryReactor* RequestCircuits(grpc::CallbackServerContext* ctx,
                                             const v1::CircuitRequest* req,
@@ -27,7 +31,8 @@ class CircuitService final : public v1::CircuitService::CallbackService {
                                         const v1::ExtendLeaseRequest* req,
                                         v1::ExtendLeaseResponse* resp) override;
   grpc::ServerUnaryReactor* GetCircuit(grpc::CallbackServerContext* ctx,
-                                       const v1::GetCircuitRequest* req, v1::Circuit* resp) override;
+                                       const v1::GetCircuitRequest* req,
+                                       v1::Circuit* resp) override;
   grpc::ServerUnaryReactor* ListCircuits(grpc::CallbackServerContext* ctx,
                                          const v1::ListCircuitsRequest* req,
                                          v1::ListCircuitsResponse* resp) override;
@@ -40,15 +45,24 @@ class CircuitService final : public v1::CircuitService::CallbackService {
   using Finish = std::function<void(const grpc::Status&)>;
   grpc::ServerUnaryReactor* on_core(grpc::CallbackServerContext* ctx, std::string_view method,
                                     std::function<void(Finish)> fn);
+  // Finishes a refused call at once, reporting it to the observer.
+  grpc::ServerUnaryReactor* refuse(grpc::CallbackServerContext* ctx, std::string_view method,
+                                   const grpc::Status& status);
+  // A scheduler's call on circuits it names: each must be its tenant's.
+  // Runs on the controller's thread.
+  std::optional<grpc::Status> foreign(grpc::CallbackServerContext* ctx, std::string_view method,
+                                      const auth::Identity& who, const std::string& request_id,
+                                      const std::vector<CircuitId>& circuits);
 
   core::Controller& core_;
   Executor& ex_;
+  auth::Guard& guard_;
   CallObserver observe_;
 };
 
 class FabricService final : public v1::FabricService::CallbackService {
  public:
-  FabricService(core::Controller& controller, Executor& executor);
+  FabricService(core::Controller& controller, Executor& executor, auth::Guard& guard);
 
   grpc::ServerUnaryReactor* ListSwitches(grpc::CallbackServerContext* ctx,
                                          const v1::ListSwitchesRequest* req,
@@ -62,10 +76,18 @@ class FabricService final : public v1::FabricService::CallbackService {
   grpc::ServerUnaryReactor* GetPortTelemetry(grpc::CallbackServerContext* ctx,
                                              const v1::GetPortTelemetryRequest* req,
                                              v1::GetPortTelemetryResponse* resp) override;
+  grpc::ServerUnaryReactor* DrainSwitch(grpc::CallbackServerContext* ctx,
+                                        const v1::DrainSwitchRequest* req,
+                                        v1::DrainSwitchResponse* resp) override;
 
  private:
+  // The reactor of a call refused by auth, finished; null when admitted.
+  grpc::ServerUnaryReactor* refused(grpc::CallbackServerContext* ctx, std::string_view method,
+                                    auth::Action action);
+
   core::Controller& core_;
   Executor& ex_;
+  auth::Guard& guard_;
 };
 
 }  // namespace lightpath::grpc_api

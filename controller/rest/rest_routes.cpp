@@ -37,7 +37,8 @@ enum class Route {
   kSwitches,
   kPorts,
   kTelemetry,
-  kAlarms
+  kAlarms,
+  kDrain
 };
 
 struct Match {
@@ -62,17 +63,70 @@ Match match(const std::vector<std::string_view>& s) {
   if (n == 6 && s[1] == "switches" && s[3] == "ports" && s[5] == "telemetry")
     return {Route::kTelemetry, "/v1/switches/{name}/ports/{port}/telemetry", s[2], s[4]};
   if (n == 2 && s[1] == "alarms") return {Route::kAlarms, "/v1/alarms", {}, {}};
+  if (n == 4 && s[1] == "switches" && s[3] == "drain")
+    return {Route::kDrain, "/v1/switches/{name}/drain", s[2], {}};
   return {};
 }
 
 bool allows(Route route, http::verb verb) {
+  if (route == Route::kDrain) return verb == http::verb::post || verb == http::verb::delete_;
   if (verb == http::verb::get) return true;
   return route == Route::kCircuit && verb == http::verb::delete_;
 }
 
 std::string_view allow_header(Route route) {
+  if (route == Route::kDrain) return "POST, DELETE";
   return route == Route::kCircuit ? "GET, DELETE" : "GET";
 }
+
+// What a call on `route` does, for auth; nullopt for the open /healthz.
+std::optional<auth::Action> action_of(Route route, http::verb verb) {
+  switch (route) {
+    case Route::kHealth:
+    case Route::kNone:
+      return std::nullopt;
+    case Route::kMetrics:
+      return auth::Action::kReadMetrics;
+    case Route::kCircuits:
+      return auth::Action::kReadCircuits;
+    case Route::kCircuit:
+      return verb == http::verb::delete_ ? auth::Action::kReleaseCircuits
+                                         : auth::Action::kReadCircuits;
+    case Route::kSwitches:
+    case Route::kPorts:
+    case Route::kTelemetry:
+    case Route::kAlarms:
+      return auth::Action::kReadFabric;
+    case Route::kDrain:
+      return auth::Action::kDrainSwitch;
+  }
+  return std::nullopt;
+}
+
+HttpError from_refusal(const auth::Refusal& r) {
+  switch (r.kind) {
+    case auth::Refusal::Kind::kUnauthenticated:
+      return {http::status::unauthorized, "UNAUTHENTICATED", r.message, {}};
+    case auth::Refusal::Kind::kForbidden:
+      return {http::status::forbidden, "PERMISSION_DENIED", r.message, {}};
+    case auth::Refusal::Kind::kRateLimited:
+      return {http::status::too_many_requests, "RESOURCE_EXHAUSTED", r.message, {}};
+  }
+  return {http::status::internal_server_error, "INTERNAL", r.message, {}};
+}
+
+// The caller, and how to check a circuit's tenant once it is known.
+struct Caller {
+  auth::Guard& guard;
+  auth::CallInfo call;
+  auth::Identity who;
+
+  std::optional<HttpError> foreign(std::string_view tenant) const {
+    auto ok = guard.check_tenant(call, who, auth::Action::kReadCircuits, tenant);
+    if (ok) return std::nullopt;
+    return from_refusal(ok.error());
+  }
+};
 
 constexpr std::array kAllStates{core::CircuitState::kPending,   core::CircuitState::kProgramming,
                                 core::CircuitState::kActive,    core::CircuitState::kReleasing,
@@ -86,7 +140,8 @@ std::string method_label(http::verb verb) {
 // Serves a matched, allowed route. Returns the refusal to send, or nothing
 // when `respond` was called, or taken to be called when the controller replies.
 std::optional<HttpError> serve(core::Controller& controller, const Metrics& metrics, const Match& m,
-                               const Request& req, const Query& q, Respond& respond) {
+                               const Request& req, const Query& q, const Caller& caller,
+                               Respond& respond) {
   const Route route = m.route;
   const std::string_view arg = m.arg;
   const std::string_view arg2 = m.arg2;
@@ -113,6 +168,10 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
     case Route::kCircuits: {
       auto filter = parse_circuit_filter(q);
       if (!filter) return filter.error();
+      if (caller.who.role == auth::Role::kScheduler) {
+        if (auto no = caller.foreign(filter->tenant)) return no;
+        filter->tenant = caller.who.tenant;  // its own circuits only
+      }
       nlohmann::json list = nlohmann::json::array();
       for (const auto& c : controller.list(*filter))
         list.push_back(circuit_json(controller.fabric(), c));
@@ -133,9 +192,18 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
         e.message = "id: " + e.message;
         return e;
       }
+      if (auto no = caller.foreign(circuit->tenant)) return no;
       if (req.method() == http::verb::get) return ok(circuit_json(controller.fabric(), *circuit));
       const std::string* tenant = find_param(q, "tenant");
-      core::ReleaseSpec spec{tenant ? *tenant : std::string{}, {}, {*id}};
+      if (tenant != nullptr) {
+        if (auto no = caller.foreign(*tenant)) return no;
+      }
+      // A scheduler releases as its tenant; an operator's release is forced.
+      core::ReleaseSpec spec{caller.who.role == auth::Role::kScheduler ? caller.who.tenant
+                             : tenant                                  ? *tenant
+                                                                       : std::string{},
+                             {},
+                             {*id}};
       // The reply arrives on the controller's thread, which is this one.
       controller.release(std::move(spec), [&controller, version, respond = std::move(respond)](
                                               core::ApiResult<std::vector<CircuitId>> r) {
@@ -206,6 +274,21 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
       return ok({{"alarms", std::move(list)}});
     }
 
+    case Route::kDrain: {
+      if (auto checked = check_query(q, {}); !checked) return checked.error();
+      auto name = percent_decode(arg);
+      if (!name) return invalid_argument("name", "switch name: " + name.error().message);
+      const bool drain = req.method() == http::verb::post;
+      auto n = controller.drain(*name, drain);
+      if (!n) {
+        HttpError e = from_api_error(n.error());
+        e.field = "name";
+        e.message = "name: " + e.message;
+        return e;
+      }
+      return ok({{"switch", *name}, {"drained", drain}, {"circuits_on_switch", *n}});
+    }
+
     case Route::kNone:
       break;
   }
@@ -217,7 +300,9 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
 Response json_response(http::status status, const nlohmann::json& body, unsigned version) {
   Response res{status, version};
   res.set(http::field::content_type, "application/json");
-  res.body() = body.dump();
+  // Messages echo the request's target, whose bytes need not be UTF-8:
+  // replace what JSON cannot carry rather than throw.
+  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   res.body() += '\n';
   res.prepare_payload();
   return res;
@@ -280,10 +365,10 @@ std::string render_metrics(const Metrics& metrics, const core::Controller& c) {
   });
 }
 
-Router::Router(core::Controller& controller, const Metrics& metrics)
-    : controller_(controller), metrics_(metrics) {}
+Router::Router(core::Controller& controller, const Metrics& metrics, auth::Guard& guard)
+    : controller_(controller), metrics_(metrics), guard_(guard) {}
 
-std::string Router::handle(const Request& req, Respond respond) {
+std::string Router::handle(const Request& req, const std::string& peer, Respond respond) {
   const unsigned version = req.version();
   auto target = parse_target(std::string_view(req.target().data(), req.target().size()));
   const Match m = target ? match(split_path(target->path)) : Match{};
@@ -305,9 +390,25 @@ std::string Router::handle(const Request& req, Respond respond) {
     respond(std::move(res));
     return label;
   }
+  Caller caller{guard_, {"rest", label, peer}, {}};
+  if (const auto action = action_of(m.route, req.method())) {
+    const std::string* tenant = find_param(target->query, "tenant");
+    const auto auth_header = req[http::field::authorization];
+    auto who = guard_.admit(caller.call, std::string_view(auth_header.data(), auth_header.size()),
+                            *action, tenant ? std::string_view(*tenant) : std::string_view());
+    if (!who) {
+      Response res = error_response(from_refusal(who.error()), version);
+      if (who.error().kind == auth::Refusal::Kind::kUnauthenticated) {
+        res.set(http::field::www_authenticate, "Bearer realm=\"lightpathd\"");
+      }
+      respond(std::move(res));
+      return label;
+    }
+    caller.who = std::move(*who);
+  }
   // The query is checked whole before the controller is called, so that a
   // refused call has changed nothing.
-  if (auto refused = serve(controller_, metrics_, m, req, target->query, respond))
+  if (auto refused = serve(controller_, metrics_, m, req, target->query, caller, respond))
     respond(error_response(*refused, version));
   return label;
 }

@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 
+#include "controller/auth/access.h"
 #include "controller/core/controller.h"
 #include "controller/rest/metrics.h"
 #include "controller/rest/rest_json.h"
@@ -34,18 +35,21 @@ void render_health(Exposition& out, const core::Controller& controller);
 
 class Router {
  public:
-  Router(core::Controller& controller, const Metrics& metrics);
+  Router(core::Controller& controller, const Metrics& metrics, auth::Guard& guard);
 
   // Answers `request` by calling `respond` exactly once: before returning for
   // reads and refusals, later (when the controller replies) for a DELETE.
   // Returns the route's label for metrics, e.g. "GET /v1/circuits/{id}"; a
   // path that matches no route is "unmatched", so that probes for random
-  // paths cannot create unbounded series.
-  std::string handle(const Request& request, Respond respond);
+  // paths cannot create unbounded series. `peer` names the client for the
+  // audit log. Every route but /healthz needs a bearer token when the
+  // daemon has a token file (docs/security.md).
+  std::string handle(const Request& request, const std::string& peer, Respond respond);
 
  private:
   core::Controller& controller_;
   const Metrics& metrics_;
+  auth::Guard& guard_;
 };
 
 }  // namespace lightpath::rest

@@ -10,6 +10,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <charconv>
 #include <chrono>
 #include <map>
@@ -52,57 +53,93 @@ HttpError read_error(const beast::error_code& ec, const RestOptions& o) {
 
 }  // namespace
 
-class Session;
+// What the server keeps of a connection, whatever its stream.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void close() = 0;
+};
 
 struct ServerState : std::enable_shared_from_this<ServerState> {
   ServerState(asio::io_context& io_context, core::Controller& controller, Metrics& m, RestOptions o)
-      : io(io_context), controller(controller), router(controller, m), metrics(m),
+      : io(io_context),
+        controller(controller),
+        router(controller, m, o.guard != nullptr ? *o.guard : open_guard),
+        metrics(m),
         options(std::move(o)) {}
 
   void accept();
+  template <class S>
+  void serve(std::shared_ptr<S> session);
 
   asio::io_context& io;
   core::Controller& controller;  // its executor's clock times each request
+  auth::Guard open_guard{nullptr, nullptr, nullptr};
   Router router;
   Metrics& metrics;
   const RestOptions options;
   std::optional<tcp::acceptor> acceptor;
-  std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+  std::map<std::uint64_t, std::weak_ptr<SessionBase>> sessions;
+  std::optional<asio::ssl::context> tls;  // set when serving HTTPS
   std::uint64_t next_session = 1;
   bool stopped = false;
 };
 
 // One client connection: read a request, answer it, and, with keep-alive,
 // read the next. One request at a time; pipelined requests wait in `buffer_`.
-class Session : public std::enable_shared_from_this<Session> {
+// `Stream` is a beast::tcp_stream, or an ssl_stream over one for HTTPS (the
+// TLS handshake comes first).
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(std::shared_ptr<ServerState> server, tcp::socket socket, std::uint64_t id)
-      : server_(std::move(server)), stream_(std::move(socket)), id_(id) {}
-  ~Session() {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <class... Args>
+  Session(std::shared_ptr<ServerState> server, std::uint64_t id, Args&&... stream_args)
+      : server_(std::move(server)), stream_(std::forward<Args>(stream_args)...), id_(id) {}
+  ~Session() override {
     if (!server_->stopped) server_->sessions.erase(id_);
+  }
+
+  void start() {
+    if constexpr (kTls) {
+      lowest().expires_after(to_chrono(server_->options.idle_timeout));
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec || self->server_->stopped) return self->close();
+                                self->read();
+                              });
+    } else {
+      read();
+    }
   }
 
   void read() {
     parser_.emplace();
     parser_->body_limit(server_->options.max_body_bytes);
     parser_->header_limit(server_->options.max_header_bytes);
-    stream_.expires_after(to_chrono(server_->options.idle_timeout));
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    lowest().expires_after(to_chrono(server_->options.idle_timeout));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   // Answers without reading a request, then closes.
+  std::uint64_t id() const { return id_; }
+
   void refuse(const HttpError& e) {
+    // Over TLS the answer would need a handshake first; a busy server just hangs up.
+    if constexpr (kTls) return close();
     started_ = server_->controller.now();
     label_ = "unparsed";
     write(error_response(e, 11), /*keep_alive=*/false);
   }
 
-  void close() {
+  void close() override {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().socket().close(ignored);
   }
 
  private:
@@ -111,7 +148,7 @@ class Session : public std::enable_shared_from_this<Session> {
     started_ = server_->controller.now();
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-        ec == asio::error::eof)
+        ec == asio::error::eof || ec.category() == asio::error::get_ssl_category())
       return close();
     if (ec) {
       // Not parsed (malformed or over a limit): no route to label it by.
@@ -122,9 +159,15 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keep_alive = request.keep_alive();
     // `respond` may run inside handle() or later (a DELETE waits for the
     // controller); either way the label is in place before the write ends.
-    label_ = server_->router.handle(request, [self = shared_from_this(), keep_alive](Response r) {
-      self->write(std::move(r), keep_alive);
-    });
+    beast::error_code ignored;
+    const auto remote = lowest().socket().remote_endpoint(ignored);
+    const std::string peer =
+        ignored ? std::string("unknown")
+                : remote.address().to_string() + ":" + std::to_string(remote.port());
+    label_ = server_->router.handle(request, peer,
+                                    [self = this->shared_from_this(), keep_alive](Response r) {
+                                      self->write(std::move(r), keep_alive);
+                                    });
   }
 
   void write(Response response, bool keep_alive) {
@@ -132,11 +175,10 @@ class Session : public std::enable_shared_from_this<Session> {
     response.keep_alive(keep_alive);
     response.set(http::field::server, "lightpathd");
     out_ = std::move(response);
-    stream_.expires_after(to_chrono(server_->options.idle_timeout));
+    lowest().expires_after(to_chrono(server_->options.idle_timeout));
     http::async_write(stream_, *out_,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-                        self->on_write(ec, keep_alive);
-                      });
+                      [self = this->shared_from_this(), keep_alive](
+                          beast::error_code ec, std::size_t) { self->on_write(ec, keep_alive); });
   }
 
   void on_write(beast::error_code ec, bool keep_alive) {
@@ -147,23 +189,27 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return close();
     if (keep_alive) return read();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
     // One deadline for the whole drain, so a client trickling bytes cannot
     // hold the socket past it.
-    stream_.expires_after(kDrainTime);
+    lowest().expires_after(kDrainTime);
     drain();
   }
 
+  // Reads and drops what the client still sends, on the raw socket (under
+  // TLS too: the answer is out, only the hang-up is awaited).
   void drain() {
-    stream_.async_read_some(asio::buffer(scratch_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (ec || self->server_->stopped) return self->close();
-                              self->drain();
-                            });
+    lowest().async_read_some(asio::buffer(scratch_),
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec || self->server_->stopped) return self->close();
+                               self->drain();
+                             });
   }
 
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
   std::shared_ptr<ServerState> server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<Response> out_;
@@ -173,24 +219,33 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t id_;
 };
 
+template <class S>
+void ServerState::serve(std::shared_ptr<S> session) {
+  const bool over = sessions.size() >= options.max_connections;
+  sessions.emplace(session->id(), session);
+  if (over) {
+    session->refuse(
+        {http::status::service_unavailable,
+         "UNAVAILABLE",
+         "too many open connections (limit " + std::to_string(options.max_connections) + ")",
+         {}});
+  } else {
+    session->start();
+  }
+}
+
 void ServerState::accept() {
   // The handler holds the State: after stop() it still runs (with
   // operation_aborted) and must find `stopped` in live memory.
   acceptor->async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
     if (self->stopped || ec == asio::error::operation_aborted) return;
     if (!ec) {
-      const std::uint64_t id = self->next_session++;
-      auto session = std::make_shared<Session>(self, std::move(socket), id);
-      const bool over = self->sessions.size() >= self->options.max_connections;
-      self->sessions.emplace(id, session);
-      if (over) {
-        session->refuse({http::status::service_unavailable,
-                         "UNAVAILABLE",
-                         "too many open connections (limit " +
-                             std::to_string(self->options.max_connections) + ")",
-                         {}});
+      if (self->tls) {
+        self->serve(std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+            self, self->next_session++, std::move(socket), *self->tls));
       } else {
-        session->read();
+        self->serve(std::make_shared<Session<beast::tcp_stream>>(self, self->next_session++,
+                                                                 std::move(socket)));
       }
     }
     // Other accept errors (out of file descriptors) concern one connection;
@@ -264,6 +319,17 @@ Result<std::uint16_t> RestServer::start() {
   if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) return fail("listen on");
   const std::uint16_t port = acceptor.local_endpoint(ec).port();
   if (ec) return fail("read the port of");
+  if (!s.options.tls_cert.empty()) {
+    asio::ssl::context tls(asio::ssl::context::tls_server);
+    tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                    asio::ssl::context::no_tlsv1_1);
+    if (tls.use_certificate_chain_file(s.options.tls_cert, ec); ec)
+      return unexpected(Error{"TLS", "tls_cert " + s.options.tls_cert + ": " + ec.message()});
+    if (tls.use_private_key_file(s.options.tls_key, asio::ssl::context::pem, ec); ec)
+      return unexpected(Error{"TLS", "tls_key " + s.options.tls_key + ": " + ec.message()});
+    s.tls.emplace(std::move(tls));
+  }
   s.acceptor.emplace(std::move(acceptor));
   s.stopped = false;
   s.accept();

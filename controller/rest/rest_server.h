@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "controller/auth/access.h"
 #include "controller/core/controller.h"
 #include "controller/rest/metrics.h"
 #include "lightpath/result.h"
@@ -36,6 +37,11 @@ struct RestOptions {
   // Open connections past this are answered 503 and closed, so a client
   // opening sockets in a loop cannot exhaust the daemon's file descriptors.
   std::size_t max_connections = 512;
+  // Who may call what (docs/security.md); null: everyone may call everything.
+  auth::Guard* guard = nullptr;
+  // PEM files; with both set the server speaks HTTPS only.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class RestServer {
@@ -48,7 +54,8 @@ class RestServer {
   RestServer& operator=(const RestServer&) = delete;
 
   // Binds and starts accepting; returns the bound port. Fails with
-  // INVALID_ARGUMENT for an unparsable address, UNAVAILABLE when it cannot bind.
+  // INVALID_ARGUMENT for an unparsable address, UNAVAILABLE when it cannot
+  // bind, TLS when the certificate or key cannot be used.
   Result<std::uint16_t> start();
   // Closes the listener and every open connection. A DELETE still waiting
   // for the controller gets no answer. Idempotent.
