@@ -151,8 +151,10 @@ Result<bool> freeze_compact_events(Database& db, const core::CircuitRecord& stor
   }
   q.reset();
   for (const auto& [sequence, json] : frozen) {
+    // Captured by copy: clang 14 cannot capture a structured binding.
     auto r = run(
-        db, kSetEventSnapshot, [&] { return fmt::format("event {}", sequence); }, json, sequence);
+        db, kSetEventSnapshot, [s = sequence] { return fmt::format("event {}", s); }, json,
+        sequence);
     if (!r) return r;
   }
   return true;
