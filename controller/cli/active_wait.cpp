@@ -71,6 +71,7 @@ WaitOutcome wait_active(DaemonClient& client, Circuits& circuits,
     }
     grpc::ClientContext ctx;
     ctx.set_deadline(std::min(until, now + std::chrono::seconds(1)));
+    client.authorize(ctx);
     v1::WatchCircuitsRequest req;
     req.set_after_sequence(after);
     auto reader = client.circuits().WatchCircuits(&ctx, req);

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace lightpath::cli {
 
@@ -15,12 +17,27 @@ void add_daemon_options(CLI::App& cmd, DaemonOptions& options) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd.add_flag("--json", options.json, "Print JSON for scripts");
+  cmd.add_option("--token", options.token, "Bearer token for lightpathd (docs/security.md)")
+      ->envname("LIGHTPATH_TOKEN");
+  cmd.add_option("--tls-ca", options.tls_ca,
+                 "PEM file of the CA that signed lightpathd's certificate (connect over TLS)")
+      ->envname("LIGHTPATH_TLS_CA");
 }
 
 DaemonClient::DaemonClient(const DaemonOptions& options) : options_(options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 << 20);  // a list of every circuit of a large fabric
-  channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!options_.tls_ca.empty()) {
+    std::ifstream in(options_.tls_ca);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in) std::cerr << "lightpathctl: cannot read --tls-ca " << options_.tls_ca << "\n";
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = pem.str();
+    credentials = grpc::SslCredentials(ssl);
+  }
+  channel_ = grpc::CreateCustomChannel(options_.server, credentials, args);
   circuits_ = v1::CircuitService::NewStub(channel_);
   fabric_ = v1::FabricService::NewStub(channel_);
 }
@@ -28,6 +45,10 @@ DaemonClient::DaemonClient(const DaemonOptions& options) : options_(options) {
 DaemonClient::Clock::time_point DaemonClient::deadline() const {
   return Clock::now() + std::chrono::duration_cast<Clock::duration>(
                             std::chrono::duration<double>(options_.timeout_seconds));
+}
+
+void DaemonClient::authorize(grpc::ClientContext& ctx) const {
+  if (!options_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + options_.token);
 }
 
 int DaemonClient::fail(const grpc::Status& status, std::string_view what) const {

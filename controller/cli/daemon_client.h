@@ -27,9 +27,12 @@ struct DaemonOptions {
   std::string server = "127.0.0.1:50051";
   double timeout_seconds = 10;
   bool json = false;
+  std::string token;   // bearer token, when lightpathd has a token file
+  std::string tls_ca;  // PEM of the CA that signed lightpathd's certificate: use TLS
 };
 
-// Adds --server (default from env LIGHTPATH_SERVER), --timeout and --json.
+// Adds --server (default from env LIGHTPATH_SERVER), --timeout, --json,
+// --token (env LIGHTPATH_TOKEN) and --tls-ca (env LIGHTPATH_TLS_CA).
 void add_daemon_options(CLI::App& cmd, DaemonOptions& options);
 
 std::string to_json(const google::protobuf::Message& message);
@@ -49,6 +52,8 @@ class DaemonClient {
 
   // Now plus --timeout: the deadline of a single call.
   Clock::time_point deadline() const;
+  // Adds the bearer token to a call's metadata (when --token is given).
+  void authorize(grpc::ClientContext& ctx) const;
 
   // One unary call with the --timeout deadline, e.g.
   //   client.call(&v1::FabricService::Stub::ListSwitches, client.fabric(), req, &resp)
@@ -57,6 +62,7 @@ class DaemonClient {
                     Stub& stub, const Req& request, Resp* response) const {
     grpc::ClientContext ctx;
     ctx.set_deadline(deadline());
+    authorize(ctx);
     return (stub.*method)(&ctx, request, response);
   }
 

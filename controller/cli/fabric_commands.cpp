@@ -26,12 +26,26 @@ int run_switches(const FabricOptions& o) {
   if (auto done = client.call_or_print_json(&FabricStub::ListSwitches, client.fabric(),
                                             v1::ListSwitchesRequest{}, &resp))
     return *done;
-  Table t({"NAME", "KIND", "PORTS", "IN-USE", "RECONFIGS", "UP"});
+  Table t({"NAME", "KIND", "PORTS", "IN-USE", "RECONFIGS", "UP", "DRAINED"});
   for (const auto& sw : resp.switches())
     t.add_row({sw.name(), sw.kind(), std::to_string(sw.port_count()),
                std::to_string(sw.ports_in_use()), std::to_string(sw.reconfigurations()),
-               sw.up() ? "yes" : "NO"});
+               sw.up() ? "yes" : "NO", sw.drained() ? "yes" : "-"});
   t.print(std::cout);
+  return kExitOk;
+}
+
+int run_drain(const FabricOptions& o, bool drained) {
+  DaemonClient client(o.daemon);
+  v1::DrainSwitchRequest req;
+  req.set_switch_name(o.switch_name);
+  req.set_drained(drained);
+  v1::DrainSwitchResponse resp;
+  if (auto done = client.call_or_print_json(&FabricStub::DrainSwitch, client.fabric(), req, &resp))
+    return *done;
+  std::cout << fmt::format("{} {}: {} circuit(s) still on it\n", o.switch_name,
+                           drained ? "drained (no new circuits)" : "back in service",
+                           resp.circuits_on_switch());
   return kExitOk;
 }
 
@@ -117,6 +131,16 @@ void add_fabric_commands(CLI::App& app, int& exit_code) {
   auto* list = switches->add_subcommand("list", "List the switches, their use and health");
   add_daemon_options(*list, o->daemon);
   list->callback([o, &exit_code] { exit_code = run_switches(*o); });
+  for (const bool drained : {true, false}) {
+    o = std::make_shared<FabricOptions>();
+    auto* verb = switches->add_subcommand(
+        drained ? "drain" : "undrain",
+        drained ? "Take a switch out of service for new circuits (operators)"
+                : "Put a drained switch back in service (operators)");
+    add_daemon_options(*verb, o->daemon);
+    verb->add_option("switch", o->switch_name, "Switch name")->required();
+    verb->callback([o, drained, &exit_code] { exit_code = run_drain(*o, drained); });
+  }
 
   o = std::make_shared<FabricOptions>();
   auto* ports = app.add_subcommand("ports", "Ports of one switch: cabling, cross-connects, light");

@@ -8,6 +8,7 @@
 #include "controller/cli/fabric_fault_command.h"
 #include "controller/cli/request_command.h"
 #include "controller/cli/solve_command.h"
+#include "controller/cli/token_commands.h"
 #include "controller/cli/topo_commands.h"
 #include "controller/cli/watch_command.h"
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   lightpath::cli::add_fabric_fault_commands(app, exit_code);
   lightpath::cli::add_request_command(app, exit_code);
   lightpath::cli::add_watch_command(app, exit_code);
+  lightpath::cli::add_token_commands(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -35,7 +35,8 @@ std::string wavelengths_text(const std::vector<int>& w) {
 std::string path_text(const Fabric& f, const solver::Circuit& c) {
   std::string s = f.port_name(c.a);
   for (const auto& h : c.hops)
-    s += fmt::format(" > {}[{}>{}]", f.optical_switch(h.optical_switch).name, h.in_port, h.out_port);
+    s +=
+        fmt::format(" > {}[{}>{}]", f.optical_switch(h.optical_switch).name, h.in_port, h.out_port);
   return s + " > " + f.port_name(c.b);
 }
 
@@ -58,8 +59,8 @@ void print_decision(const Fabric& f, const solver::Decision& d) {
     if (fd.circuit) {
       for (const auto& c : d.circuits)
         if (c.id == *fd.circuit)
-          std::cout << fmt::format("  {:<32} circuit {:<4} {}  wavelengths {}\n", pair, c.id.value(),
-                                   path_text(f, c), wavelengths_text(c.wavelengths));
+          std::cout << fmt::format("  {:<32} circuit {:<4} {}  wavelengths {}\n", pair,
+                                   c.id.value(), path_text(f, c), wavelengths_text(c.wavelengths));
     } else if (fd.packet) {
       std::cout << fmt::format("  {:<32} packet fabric via {} (bottleneck {:.0f} Gb/s)\n", pair,
                                fmt::join(fd.packet->nodes, " > "), fd.packet->bottleneck.gbps());
@@ -92,14 +93,16 @@ int run_solve(const SolveOptions& o) {
   }
   solver::SolverOptions options;
   options.max_switch_hops = o.max_hops;
-  options.batch = o.most_admitted ? solver::BatchPolicy::kMostAdmitted : solver::BatchPolicy::kArrivalOrder;
+  options.batch =
+      o.most_admitted ? solver::BatchPolicy::kMostAdmitted : solver::BatchPolicy::kArrivalOrder;
   const solver::Solver solver(*fabric, options);
   // What-if only: the decisions are applied to a copy, never stored.
   solver::AllocationState after = state;
   const auto decisions = solver.solve_batch_into(after, *reqs);
 
   if (o.json) {
-    nlohmann::json out{{"decisions", nlohmann::json::array()}, {"state", requests::state_json(after)}};
+    nlohmann::json out{{"decisions", nlohmann::json::array()},
+                       {"state", requests::state_json(after)}};
     for (const auto& d : decisions) out["decisions"].push_back(requests::decision_json(*fabric, d));
     std::cout << out.dump(2) << "\n";
   } else {
@@ -116,11 +119,13 @@ int run_solve(const SolveOptions& o) {
 
 void add_solve_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SolveOptions>();
-  auto* cmd = app.add_subcommand("solve", "What-if: how requests would be placed (changes nothing)");
+  auto* cmd =
+      app.add_subcommand("solve", "What-if: how requests would be placed (changes nothing)");
   cmd->add_option("--topology", o->topology, "Topology YAML file")->required();
   cmd->add_option("--requests", o->requests, "Request file (YAML or JSON)")->required();
   cmd->add_option("--state", o->state, "Circuits already allocated (a state file)");
-  cmd->add_option("--max-hops", o->max_hops, "Most switches a path may cross")->check(CLI::Range(1, 8));
+  cmd->add_option("--max-hops", o->max_hops, "Most switches a path may cross")
+      ->check(CLI::Range(1, 8));
   cmd->add_flag("--most-admitted", o->most_admitted,
                 "Reorder the batch to admit as many requests as possible (default: arrival order)");
   cmd->add_flag("--json", o->json, "Print JSON for scripts");

@@ -38,6 +38,7 @@ int run_watch(const WatchOptions& o) {
   req.set_replay(o.replay);
 
   grpc::ClientContext ctx;
+  client.authorize(ctx);
   // Without --count the stream runs until interrupted; with it, the events
   // must arrive within --timeout so that a script never hangs.
   if (o.count > 0) ctx.set_deadline(client.deadline());

@@ -21,8 +21,10 @@ struct Fixture {
   v1::RequestCircuitsResponse request(const v1::CircuitRequest& r, grpc::Status* status = nullptr) {
     v1::RequestCircuitsResponse resp;
     auto s = d.circuits().RequestCircuits(ctx().get(), r, &resp);
-    if (status) *status = s;
-    else REQUIRE_MESSAGE(s.ok(), s.error_message());
+    if (status)
+      *status = s;
+    else
+      REQUIRE_MESSAGE(s.ok(), s.error_message());
     return resp;
   }
   std::vector<v1::Circuit> list(v1::ListCircuitsRequest q = {}) {
@@ -38,7 +40,8 @@ struct Fixture {
       v1::Circuit c;
       auto s = d.circuits().GetCircuit(ctx().get(), g, &c);
       if (s.ok() && c.state() == state) return true;
-      if (!s.ok() && state == v1::RELEASED && s.error_code() == grpc::StatusCode::NOT_FOUND) return true;
+      if (!s.ok() && state == v1::RELEASED && s.error_code() == grpc::StatusCode::NOT_FOUND)
+        return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
@@ -47,7 +50,8 @@ struct Fixture {
     namespace beast = boost::beast;
     boost::asio::io_context io;
     boost::asio::ip::tcp::socket sock(io);
-    sock.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(d.http_port())});
+    sock.connect(
+        {boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(d.http_port())});
     beast::http::request<beast::http::empty_body> req{beast::http::verb::get, target, 11};
     req.set(beast::http::field::host, "127.0.0.1");
     beast::http::write(sock, req);
@@ -128,10 +132,12 @@ TEST_CASE("leases expire by themselves and ExtendLease moves the end") {
   CHECK(f.wait_state(id, v1::RELEASED));
   CHECK(f.wait_state(id2, v1::ACTIVE));
   ext.set_duration_seconds(0);
-  CHECK(f.d.circuits().ExtendLease(ctx().get(), ext, &er).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(f.d.circuits().ExtendLease(ctx().get(), ext, &er).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
   ext.set_request_id("nope");
   ext.set_duration_seconds(10);
-  CHECK(f.d.circuits().ExtendLease(ctx().get(), ext, &er).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(f.d.circuits().ExtendLease(ctx().get(), ext, &er).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_CASE("a preempted owner hears it on the watch stream") {
@@ -155,7 +161,8 @@ TEST_CASE("a preempted owner hears it on the watch stream") {
   v1::CircuitEvent e;
   bool heard = false;
   while (!heard && stream->Read(&e))
-    heard = e.circuit().state() == v1::PREEMPTED && e.circuit().id() == resp.preempted_circuit_ids(0);
+    heard =
+        e.circuit().state() == v1::PREEMPTED && e.circuit().id() == resp.preempted_circuit_ids(0);
   CHECK(heard);
   CHECK(e.circuit().state_reason().find("preempted by request high") == 0);
   wctx.TryCancel();
@@ -190,9 +197,11 @@ TEST_CASE("bad input gets the right status, names the field, and stores nothing"
   CHECK(f.d.circuits().GetCircuit(ctx().get(), g, &c).error_code() == grpc::StatusCode::NOT_FOUND);
   v1::ReleaseCircuitsRequest rel;
   v1::ReleaseCircuitsResponse rr;
-  CHECK(f.d.circuits().ReleaseCircuits(ctx().get(), rel, &rr).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(f.d.circuits().ReleaseCircuits(ctx().get(), rel, &rr).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
   rel.add_circuit_ids(999);
-  CHECK(f.d.circuits().ReleaseCircuits(ctx().get(), rel, &rr).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(f.d.circuits().ReleaseCircuits(ctx().get(), rel, &rr).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
   // A capacity refusal is an answer, not an error, and is remembered.
   auto too_big = pair_request("full", "rack1", "rack2", 900);
   f.request(too_big, &s);
@@ -215,7 +224,8 @@ TEST_CASE("fabric service and HTTP routes") {
   CHECK(ports.ports_size() == 16);
   CHECK(ports.ports(0).cabled_to() == "rack1/gpu-nic/0");
   pq.set_switch_name("ocs9");
-  CHECK(f.d.fabric().ListPorts(ctx().get(), pq, &ports).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(f.d.fabric().ListPorts(ctx().get(), pq, &ports).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
 
   auto [code, body] = f.http_get("/v1/circuits");
   CHECK(code == 200);
@@ -252,11 +262,12 @@ TEST_CASE("telemetry of a connected port over gRPC, REST and /metrics") {
   CHECK(nlohmann::json::parse(body)["samples"].size() >= 2);
   auto [mcode, metrics] = f.http_get("/metrics");
   CHECK(mcode == 200);
-  CHECK(metrics.find("lightpath_port_output_power_dbm{switch=\"ocs1\",port=\"" + std::to_string(port) + "\"}") !=
-        std::string::npos);
+  CHECK(metrics.find("lightpath_port_output_power_dbm{switch=\"ocs1\",port=\"" +
+                     std::to_string(port) + "\"}") != std::string::npos);
 
   q.set_port(99);
-  CHECK(f.d.fabric().GetPortTelemetry(ctx().get(), q, &samples).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(f.d.fabric().GetPortTelemetry(ctx().get(), q, &samples).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
   q.set_switch_name("");
   CHECK(f.d.fabric().GetPortTelemetry(ctx().get(), q, &samples).error_code() ==
         grpc::StatusCode::INVALID_ARGUMENT);

@@ -31,7 +31,8 @@ TEST_CASE("SIGKILL under load loses nothing acknowledged") {
         char an[16], bn[16];
         std::snprintf(an, sizeof an, "block%02d", a);
         std::snprintf(bn, sizeof bn, "block%02d", b);
-        auto r = pair_request("c" + std::to_string(t) + "-" + std::to_string(i), an, bn, 50, "ocs-uplinks");
+        auto r = pair_request("c" + std::to_string(t) + "-" + std::to_string(i), an, bn, 50,
+                              "ocs-uplinks");
         v1::RequestCircuitsResponse resp;
         auto c = ctx(2);
         auto s = daemon->circuits().RequestCircuits(c.get(), r, &resp);
@@ -74,7 +75,8 @@ TEST_CASE("SIGKILL under load loses nothing acknowledged") {
       CHECK(lit.insert({c.b_port(), w}).second);
     }
     for (const auto& h : c.hops()) {
-      for (auto [p, q] : {std::pair{h.in_port(), h.out_port()}, std::pair{h.out_port(), h.in_port()}}) {
+      for (auto [p, q] :
+           {std::pair{h.in_port(), h.out_port()}, std::pair{h.out_port(), h.in_port()}}) {
         auto [it, fresh] = peer.emplace(std::pair{h.switch_name(), p}, q);
         CHECK(it->second == q);
       }

@@ -39,8 +39,12 @@ class TempDir {
 
 class DaemonProcess {
  public:
-  DaemonProcess(std::string topology, std::string db, std::string dir, std::vector<std::string> extra = {})
-      : topology_(std::move(topology)), db_(std::move(db)), dir_(std::move(dir)), extra_(std::move(extra)) {
+  DaemonProcess(std::string topology, std::string db, std::string dir,
+                std::vector<std::string> extra = {})
+      : topology_(std::move(topology)),
+        db_(std::move(db)),
+        dir_(std::move(dir)),
+        extra_(std::move(extra)) {
     start();
   }
   ~DaemonProcess() { stop(SIGKILL); }
@@ -48,9 +52,10 @@ class DaemonProcess {
   void start() {
     const std::string ready = dir_ + "/ready.json";
     std::filesystem::remove(ready);
-    std::vector<std::string> args{LIGHTPATHD_PATH, "--topology", topology_, "--db", db_,
-                                  "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
-                                  "--ready-file", ready, "--log-level", "warn"};
+    std::vector<std::string> args{
+        LIGHTPATHD_PATH, "--topology",  topology_,       "--db",        db_,
+        "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--ready-file",
+        ready,           "--log-level", "warn"};
     args.insert(args.end(), extra_.begin(), extra_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -67,12 +72,13 @@ class DaemonProcess {
     std::ifstream(ready) >> j;
     grpc_port_ = j.at("grpc_port").get<int>();
     http_port_ = j.at("http_port").get<int>();
-    grpc::ChannelArguments ch;
-    ch.SetMaxSendMessageSize(64 << 20);
-    channel_ = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(grpc_port_),
-                                         grpc::InsecureChannelCredentials(), ch);
-    circuits_ = v1::CircuitService::NewStub(channel_);
-    fabric_ = v1::FabricService::NewStub(channel_);
+    connect();
+  }
+
+  // Talks TLS from now on, trusting the CA whose PEM is given (empty: plain).
+  void use_tls(const std::string& ca_pem) {
+    tls_ca_ = ca_pem;
+    connect();
   }
 
   // Stops the daemon with `sig` and reaps it; returns its wait status.
@@ -85,12 +91,28 @@ class DaemonProcess {
     return status;
   }
 
+  pid_t pid() const { return pid_; }
   v1::CircuitService::Stub& circuits() { return *circuits_; }
   v1::FabricService::Stub& fabric() { return *fabric_; }
   int http_port() const { return http_port_; }
   int grpc_port() const { return grpc_port_; }
 
  private:
+  void connect() {
+    grpc::ChannelArguments ch;
+    ch.SetMaxSendMessageSize(64 << 20);
+    std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+    if (!tls_ca_.empty()) {
+      grpc::SslCredentialsOptions ssl;
+      ssl.pem_root_certs = tls_ca_;
+      creds = grpc::SslCredentials(ssl);
+    }
+    channel_ = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(grpc_port_), creds, ch);
+    circuits_ = v1::CircuitService::NewStub(channel_);
+    fabric_ = v1::FabricService::NewStub(channel_);
+  }
+
+  std::string tls_ca_;
   std::string topology_, db_, dir_;
   std::vector<std::string> extra_;
   pid_t pid_ = -1;
@@ -108,8 +130,9 @@ inline std::unique_ptr<grpc::ClientContext> ctx(int seconds = 10) {
   return c;
 }
 
-inline v1::CircuitRequest pair_request(const std::string& id, const std::string& a, const std::string& b,
-                                       double gbps, const std::string& group = "gpu-nic") {
+inline v1::CircuitRequest pair_request(const std::string& id, const std::string& a,
+                                       const std::string& b, double gbps,
+                                       const std::string& group = "gpu-nic") {
   v1::CircuitRequest r;
   r.set_request_id(id);
   r.set_bandwidth_per_flow_gbps(gbps);
