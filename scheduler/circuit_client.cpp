@@ -53,8 +53,18 @@ CircuitClient::CircuitClient(ClientOptions options) : options_(std::move(options
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetMaxReceiveMessageSize(64 << 20);
-  channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!options_.tls_ca.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options_.tls_ca;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  channel_ = grpc::CreateCustomChannel(options_.server, credentials, args);
   stub_ = v1::CircuitService::NewStub(channel_);
+}
+
+void CircuitClient::authorize(grpc::ClientContext& ctx) const {
+  if (!options_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + options_.token);
 }
 
 template <class Call>
@@ -63,6 +73,7 @@ grpc::Status CircuitClient::with_retry(Call call, Clock::time_point until) {
   for (;;) {
     grpc::ClientContext ctx;
     ctx.set_deadline(to_system(std::min(until, Clock::now() + options_.call_timeout)));
+    authorize(ctx);
     grpc::Status s = call(ctx);
     if (s.ok() || !transient(s.error_code())) return s;
     if (!backoff.wait()) return s;
@@ -121,6 +132,7 @@ Result<WaitResult> CircuitClient::wait_active(const std::string& job_id,
     }
     grpc::ClientContext ctx;
     ctx.set_deadline(to_system(std::min(until, now + std::chrono::seconds(1))));
+    authorize(ctx);
     v1::WatchCircuitsRequest req;
     req.set_after_sequence(after);
     req.set_job_id(job_id);

@@ -22,6 +22,8 @@ namespace lightpath::scheduler {
 
 struct ClientOptions {
   std::string server = "127.0.0.1:50051";
+  std::string token;   // bearer token, when lightpathd has a token file (docs/security.md)
+  std::string tls_ca;  // PEM text of the CA of lightpathd's certificate; empty: plaintext
   std::chrono::milliseconds call_timeout{5000};  // one call
   BackoffOptions backoff;
 };
@@ -68,6 +70,7 @@ class CircuitClient {
   Result<std::vector<v1::Circuit>> list_job(const std::string& job_id, Clock::time_point until);
 
  private:
+  void authorize(grpc::ClientContext& ctx) const;
   // Runs `call(context)` until it succeeds, fails for a reason other than
   // reaching the controller, or `until` passes.
   template <class Call>

@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "scheduler/yaml_file.h"
 
@@ -93,8 +95,21 @@ Result<HookConfig> parse_hook_config(const std::string& text, const std::string&
                    {"server", "mapping", "cluster", "tenant_from", "on_reject", "on_error",
                     "defaults", "partition_priority", "max_priority", "max_bandwidth_gbps",
                     "lease_grace_seconds", "lease_without_limit_seconds", "timeouts", "log_file",
-                    "journal_dir", "scontrol", "slurm_conf"})) {
+                    "journal_dir", "scontrol", "slurm_conf", "token_file", "tls_ca"})) {
     if (auto s = r.text(*root, "server", "config", true)) c.client.server = *s;
+    // Secrets live in files of their own (mode 0600), not in the hook's config.
+    const auto read_secret = [&](const char* key, std::string& out, bool first_line) {
+      auto path = r.text(*root, key, "config", false);
+      if (!path) return;
+      std::ifstream in(beside(file, *path));
+      std::stringstream text;
+      text << in.rdbuf();
+      if (!in) return r.error((*root)[key], std::string(key) + ": cannot read " + *path);
+      out = text.str();
+      if (first_line) out = out.substr(0, out.find_first_of("\r\n"));
+    };
+    read_secret("token_file", c.client.token, true);
+    read_secret("tls_ca", c.client.tls_ca, false);
     if (auto m = r.text(*root, "mapping", "config", true)) c.mapping = beside(file, *m);
     if (auto s = r.text(*root, "cluster", "config", false)) {
       c.policy.cluster = *s;

@@ -38,7 +38,11 @@ Result<std::vector<std::string>> expand_range(std::string_view list, std::string
   // Slurm pads to the width of the lower bound: "08-10" gives 08 09 10.
   const std::size_t width = lo_text.size();
   std::vector<std::string> out;
-  for (unsigned long long v = lo; v <= hi; ++v) out.push_back(fmt::format("{:0{}}", v, width));
+  // Stops at `hi` before incrementing: `v <= hi` never fails when hi is ULLONG_MAX.
+  for (unsigned long long v = lo;; ++v) {
+    out.push_back(fmt::format("{:0{}}", v, width));
+    if (v == hi) break;
+  }
   return out;
 }
 

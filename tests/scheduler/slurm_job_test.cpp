@@ -2,6 +2,10 @@
 #include "scheduler/slurm/slurm_job.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "scheduler/slurm/hook_config.h"
 
@@ -114,4 +118,22 @@ TEST_CASE("hook config: every mistake is reported with its position") {
   CHECK(m.find("pattern: 'star'") != std::string::npos);
   CHECK(m.find("active_seconds") != std::string::npos);
   CHECK(m.find("c.yaml:6:1: config: unknown key 'surprise'") != std::string::npos);
+}
+
+TEST_CASE("hook config: the token and CA come from files of their own, beside the config") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("lightpath-hook-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "token") << "lp_secret\n";
+  std::ofstream(dir / "ca.pem") << "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n";
+  const std::string config = (dir / "c.yaml").string();
+  auto c = parse_hook_config("server: h:1\nmapping: m.yaml\ntoken_file: token\ntls_ca: ca.pem\n",
+                             config);
+  REQUIRE_MESSAGE(c.has_value(), c.error().message);
+  CHECK(c->client.token == "lp_secret");  // the first line, without its newline
+  CHECK(c->client.tls_ca.find("BEGIN CERTIFICATE") != std::string::npos);
+  auto missing = parse_hook_config("server: h:1\nmapping: m.yaml\ntoken_file: nope\n", config);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().message.find("token_file: cannot read nope") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
