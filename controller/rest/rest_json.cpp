@@ -94,7 +94,8 @@ nlohmann::json switch_json(const core::SwitchView& s) {
           {"port_count", s.port_count},
           {"ports_in_use", s.ports_in_use},
           {"reconfigurations", s.reconfigurations},
-          {"up", s.up}};
+          {"up", s.up},
+          {"drained", s.drained}};
 }
 
 nlohmann::json telemetry_json(const southbound::PortTelemetry& t, TimePoint at) {
