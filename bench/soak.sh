@@ -74,11 +74,11 @@ done
 command -v jq >/dev/null || { echo "soak.sh: needs jq" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lightpath-soak.XXXXXX")
-fabric_pid= daemon_pid= client_pid=
+fabric_pid='' daemon_pid='' client_pid=''
 status=2
 cleanup() {
   for p in $client_pid $daemon_pid $fabric_pid; do
-    kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
+    if kill "$p" 2>/dev/null; then wait "$p" 2>/dev/null || true; fi
   done
   if [[ $keep == 1 || $status != 0 ]]; then echo "soak.sh: files kept in $tmp"; else rm -rf "$tmp"; fi
 }
@@ -132,12 +132,13 @@ pick_hop() {
       | if length == 0 then empty else .[$r % length] end' || true
 }
 
-fault() {  # KIND SWITCH [PORT] HOLD: inject, hold, clear; one line per step in the log
-  local kind=$1 sw=$2 port=$3 hold=$4 r
-  r=$("$ctl" fabric fault inject "$kind" "$sw" $port --server "$fabric_addr" --json 2>&1) || r="error: $r"
+fault() {  # KIND SWITCH PORT|"" HOLD: inject, hold, clear; one line per step in the log
+  local kind=$1 sw=$2 port=$3 hold=$4 r target=("$2")
+  [[ -n $port ]] && target+=("$port")
+  r=$("$ctl" fabric fault inject "$kind" "${target[@]}" --server "$fabric_addr" --json 2>&1) || r="error: $r"
   echo "$(elapsed) inject $kind $sw ${port:--} $(echo "$r" | tr '\n' ' ')" >>"$faults_log"
   sleep "$hold"
-  r=$("$ctl" fabric fault clear "$kind" "$sw" $port --server "$fabric_addr" --json 2>&1) || r="error: $r"
+  r=$("$ctl" fabric fault clear "$kind" "${target[@]}" --server "$fabric_addr" --json 2>&1) || r="error: $r"
   echo "$(elapsed) clear $kind $sw ${port:--} $(echo "$r" | tr '\n' ' ')" >>"$faults_log"
 }
 

@@ -130,7 +130,11 @@ HeldOutcome check_held(const std::vector<v1::Circuit>& all, Ledger& ledger) {
     auto it = by_id.find(id);
     const v1::Circuit* c = it == by_id.end() ? nullptr : it->second;
     if (!c || c->state() == v1::RELEASING) {
-      if (h.lease_end_ms > 0 && h.lease_end_ms <= now && h.last_reason == "lease expired") {
+      // Past its lease and ended by it, as the daemon or the watcher says (the
+      // watcher may not have heard yet of a lease that ended a moment ago).
+      const bool by_lease =
+          !c || c->state_reason() == "lease expired" || h.last_reason == "lease expired";
+      if (h.lease_end_ms > 0 && h.lease_end_ms <= now && by_lease) {
         if (h.abandoned) {
           ++out.abandoned_ended;
         } else {
