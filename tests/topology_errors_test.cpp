@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
+#include "controller/topology/fabric_report.h"
 #include "topology_test_util.h"
 
 using lightpath::testing::all_errors;
@@ -169,4 +172,46 @@ TEST_CASE("unreadable files are reported by name") {
   auto dir = lightpath::topology::load_topology_file(std::filesystem::temp_directory_path());
   REQUIRE_FALSE(dir);
   CHECK(dir.error()[0].message.find("is a directory") != std::string::npos);
+}
+
+TEST_CASE("text that is not UTF-8 is refused before it reaches JSON (fuzz finding)") {
+  // fuzz/regressions/topology/invalid-utf8-name: a name with a stray 0xF4
+  // byte loaded, and `lightpathctl topo show --json` then died on an
+  // exception from nlohmann::json.
+  std::string raw = kBaseTransceivers;
+  raw.replace(raw.find("name: t\n"), 8, "name: \xF4iny\n");
+  auto r = load(raw);
+  REQUIRE_FALSE(r);
+  CHECK_MESSAGE(has_error(r, 2, "field 'name' is not valid UTF-8 text"), all_errors(r));
+
+  // Escapes cannot smuggle one in: yaml-cpp refuses a lone surrogate itself.
+  std::string escaped = kBaseTransceivers;
+  escaped.replace(escaped.find("name: t\n"), 8, "name: \"t\\uD800\"\n");
+  CHECK(has_error(load(escaped), 2, "invalid unicode"));
+
+  // Proper UTF-8 is welcome, and its summary is valid JSON.
+  const std::string name = "fabrique-\xC3\xA9t\xC3\xA9";  // fabrique-été
+  std::string accented = kBaseTransceivers + kRacks;
+  accented.replace(accented.find("name: t\n"), 8, "name: " + name + "\n");
+  auto ok = load(accented);
+  REQUIRE_MESSAGE(ok, all_errors(ok));
+  CHECK(lightpath::topology::summary_json(*ok).dump().find(name) != std::string::npos);
+}
+
+TEST_CASE("inputs that once crashed the topology fuzz target load or are refused") {
+  const std::filesystem::path dir = LIGHTPATH_SOURCE_DIR "/fuzz/regressions/topology";
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CAPTURE(entry.path().filename().string());
+    auto r = lightpath::topology::load_topology_text(text, "fuzz.yaml");
+    if (r) {
+      CHECK_NOTHROW((void)lightpath::topology::summary_json(*r).dump(2));
+    } else {
+      CHECK_FALSE(r.error().empty());
+    }
+    ++seen;
+  }
+  CHECK(seen > 0);
 }

@@ -4,6 +4,46 @@
 #include <cmath>
 
 namespace lightpath::topology {
+namespace {
+
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
+// U+10FFFF. yaml-cpp passes the bytes of a UTF-8 file through unchecked;
+// names must be text that JSON (and protobuf strings) can carry.
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = 0;
+    char32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace
 
 std::string Diagnostic::to_string() const {
   if (line <= 0) return file + ": " + message;
@@ -74,6 +114,10 @@ std::optional<std::string> YamlReader::text(const YAML::Node& map, const char* k
   if (!n) return std::nullopt;
   if (n->Scalar().empty()) {
     error(*n, std::string(what) + ": field '" + key + "' must not be empty");
+    return std::nullopt;
+  }
+  if (!valid_utf8(n->Scalar())) {
+    error(*n, std::string(what) + ": field '" + key + "' is not valid UTF-8 text");
     return std::nullopt;
   }
   return n->Scalar();

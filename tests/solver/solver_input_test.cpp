@@ -1,5 +1,9 @@
 // Malformed requests, request files and state files get clear errors, and the
 // state given is never modified.
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "controller/requests/request_file.h"
 #include "solver/solver_test_util.h"
 
@@ -147,4 +151,53 @@ TEST_CASE("state files round-trip, and conflicting ones are refused") {
   for (const auto& d : unknown.error()) all += d.message + "\n";
   CHECK(all.find("no endpoint port 'rack9/x/0'") != std::string::npos);
   CHECK(all.find("no optical switch 'ocs7'") != std::string::npos);
+}
+
+TEST_CASE("request and state files: text that is not UTF-8 is refused (fuzz finding)") {
+  // fuzz/regressions/requests/invalid-utf8-id: an endpoint name with a stray
+  // 0xAE byte was read, named in the solver's rejection, and
+  // `lightpathctl solve --json` died on an exception from nlohmann::json.
+  auto r = requests::parse_requests(
+      "- request_id: a\xAE\n"
+      "  bandwidth_per_flow_gbps: 100\n"
+      "  sources: [{rack: \"rack{3\xAE.4}\", port_group: gpu-nic}]\n",
+      "req.yaml");
+  REQUIRE_FALSE(r);
+  std::string all;
+  for (const auto& d : r.error()) all += d.to_string() + "\n";
+  CAPTURE(all);
+  CHECK(all.find("req.yaml:1:15: request: field 'request_id' is not valid UTF-8 text") !=
+        std::string::npos);
+  CHECK(
+      all.find("req.yaml:3:20: request '': sources entry: field 'rack' is not valid UTF-8 text") !=
+      std::string::npos);
+
+  const Fabric f = shipped("tiny.yaml");
+  auto s = requests::parse_state(
+      "circuits:\n  - {id: 1, request_id: \"\xFF\", a: rack1/gpu-nic/0, b: rack2/gpu-nic/0,\n"
+      "     hops: [{switch: ocs1, in: 0, out: 4}], wavelengths: [0], bandwidth_gbps: 100}\n",
+      "state.yaml", f);
+  REQUIRE_FALSE(s);
+  CHECK(s.error()[0].message == "circuit: field 'request_id' is not valid UTF-8 text");
+}
+
+TEST_CASE("inputs that once crashed the requests fuzz target parse or are refused") {
+  const Fabric f = shipped("tiny.yaml");
+  const Solver solver(f);
+  int seen = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(LIGHTPATH_SOURCE_DIR "/fuzz/regressions/requests")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CAPTURE(entry.path().filename().string());
+    if (auto state = requests::parse_state(text, "fuzz-state.yaml", f))
+      CHECK_NOTHROW((void)requests::state_json(*state).dump());
+    auto reqs = requests::parse_requests(text, "fuzz.yaml");
+    ++seen;
+    if (!reqs) continue;
+    AllocationState after(f);
+    for (const auto& d : solver.solve_batch_into(after, *reqs))
+      CHECK_NOTHROW((void)requests::decision_json(f, d).dump());
+  }
+  CHECK(seen > 0);
 }
