@@ -111,6 +111,9 @@ Result<std::vector<std::string>> expand_nodelist(std::string_view list) {
     if (c != ',' || depth > 0) continue;
     auto names = expand_element(list, list.substr(start, i - start), kMaxNodes - out.size());
     if (!names) return unexpected(std::move(names).error());
+    // The element's own budget only bounds its bracket groups; a plain name counts too.
+    if (names->size() > kMaxNodes - out.size())
+      return unexpected(malformed(list, fmt::format("more than {} nodes", kMaxNodes)));
     out.insert(out.end(), names->begin(), names->end());
     start = i + 1;
   }

@@ -4,6 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 using lightpath::slurm::expand_nodelist;
 using Names = std::vector<std::string>;
 
@@ -73,4 +77,39 @@ TEST_CASE("nodelist: malformed lists are refused with a reason") {
 TEST_CASE("nodelist: a corrupt huge range is refused, not expanded") {
   CHECK(error_of("n[0-99999999]").find("over 100000") != std::string::npos);
   CHECK(error_of("a[1-1000]b[1-1000]").find("more than") != std::string::npos);
+}
+
+TEST_CASE("nodelist: a range ending at the largest number ends (fuzz finding)") {
+  // fuzz/regressions/nodelist/ullong-max-range: with the upper bound at
+  // 2^64 - 1, `v <= hi` never failed and the expansion ran out of memory.
+  CHECK(expand("n[18446744073709551615]") == Names{"n18446744073709551615"});
+  CHECK(expand("n[18446744073709551614-18446744073709551615]") ==
+        Names{"n18446744073709551614", "n18446744073709551615"});
+  CHECK(expand("n[000018446744073709551615]") == Names{"n000018446744073709551615"});
+  CHECK(error_of("-[000018446744073709551615],2]").find("']' without '['") != std::string::npos);
+}
+
+TEST_CASE("nodelist: a plain name past the limit is refused too (fuzz finding)") {
+  // fuzz/regressions/nodelist/over-max-nodes: 1,000 x 100 names filled the
+  // budget exactly, and a name without brackets after them made 100,001.
+  CHECK(error_of("n[1-1000]x[1-100],0").find("more than 100000 nodes") != std::string::npos);
+  CHECK(expand_nodelist("n[1-1000]x[1-100]")->size() == lightpath::slurm::kMaxNodes);
+  CHECK(expand_nodelist("n[1-1000]x[1-99],a[1-999],b")->size() == lightpath::slurm::kMaxNodes);
+}
+
+TEST_CASE("nodelist: inputs that once crashed the fuzz target expand or are refused") {
+  int seen = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(LIGHTPATH_SOURCE_DIR "/fuzz/regressions/nodelist")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string list((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CAPTURE(entry.path().filename().string());
+    auto r = expand_nodelist(list);
+    if (r)
+      CHECK(r->size() <= lightpath::slurm::kMaxNodes);
+    else
+      CHECK(r.error().code == "MALFORMED_NODELIST");
+    ++seen;
+  }
+  CHECK(seen > 0);
 }
