@@ -29,7 +29,7 @@ TEST_CASE("sha256_hex is the standard digest") {
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST_CASE("a token finds its identity by digest; others find nothing") {
+TEST_CASE("a token finds its identity by digest, and others find nothing") {
   const std::string yaml = file_with(
       "  - {name: slurm-a, role: scheduler, tenant: vision, sha256: " + sha256_hex("s3cret-a") +
       "}\n  - {name: ops, role: operator, sha256: " + sha256_hex("s3cret-ops") + "}\n");

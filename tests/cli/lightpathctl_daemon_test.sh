@@ -147,9 +147,14 @@ ctl 2 circuits get 999999 && expect err '^lightpathctl: NOT_FOUND: '
 
 # --- the fabric
 if ctl 0 switches list; then
-  expect out '^NAME +KIND +PORTS +IN-USE +RECONFIGS +UP$'
-  expect out '^ocs1 +mems +16 +[0-9]+ +[0-9]+ +yes$'
+  expect out '^NAME +KIND +PORTS +IN-USE +RECONFIGS +UP +DRAINED$'
+  expect out '^ocs1 +mems +16 +[0-9]+ +[0-9]+ +yes +-$'
 fi
+# An operator drains a switch and puts it back (no token file: every caller is one).
+ctl 0 switches drain ocs1 && expect out '^ocs1 drained \(no new circuits\): [0-9]+ circuit\(s\) still on it$'
+ctl 0 switches list && expect out '^ocs1 +mems +16 +[0-9]+ +[0-9]+ +yes +yes$'
+ctl 0 switches undrain ocs1 && expect out '^ocs1 back in service'
+ctl 2 switches drain nope && expect err '^lightpathctl: NOT_FOUND: '
 ctl 0 switches list --json && expect out '"name":"ocs1","kind":"mems","port_count":16'
 if ctl 0 ports ocs1; then
   expect_lines out 17
