@@ -144,13 +144,14 @@ TEST_CASE("records and views as JSON") {
   CHECK(pj["telemetry"]["input_power_dbm"] == -1.5);
   CHECK(pj["telemetry"]["at_unix_ms"] == 2000);
 
-  core::SwitchView s{ocs1, "ocs1", SwitchKind::kMems, 16, 4, 9, true};
+  core::SwitchView s{ocs1, "ocs1", SwitchKind::kMems, 16, 4, 9, true, true};
   CHECK(switch_json(s) == nlohmann::json{{"name", "ocs1"},
                                          {"kind", "mems"},
                                          {"port_count", 16},
                                          {"ports_in_use", 4},
                                          {"reconfigurations", 9},
-                                         {"up", true}});
+                                         {"up", true},
+                                         {"drained", true}});
   core::AlarmView a;
   a.switch_name = "ocs1";
   a.alarm.kind = southbound::AlarmKind::kDeviceDown;
