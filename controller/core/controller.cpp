@@ -75,6 +75,11 @@ void Controller::extend_lease(std::string tenant, std::string request_id, Durati
   if (lease.count_ns() <= 0)
     return done(unexpected(api_error(ErrorCode::kInvalidArgument,
                                      "duration_seconds: the new lease must end in the future")));
+  if (lease > Duration::s(solver::kMaxLeaseSeconds))
+    return done(unexpected(api_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("duration_seconds: a lease cannot be longer than {} seconds (100 years)",
+                    solver::kMaxLeaseSeconds))));
   ReleaseSpec spec{tenant, request_id, {}};
   auto found = m.circuits_for(spec);
   if (!found) return done(unexpected(found.error()));

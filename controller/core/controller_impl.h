@@ -383,6 +383,13 @@ struct Controller::Impl {
       return done(unexpected(api_error(ErrorCode::kInvalidArgument,
                                        "duration_seconds: a lease cannot be negative")));
     }
+    if (req.duration_seconds > solver::kMaxLeaseSeconds) {
+      ++counters.requests["invalid"];
+      return done(unexpected(api_error(
+          ErrorCode::kInvalidArgument,
+          fmt::format("duration_seconds: a lease cannot be longer than {} seconds (100 years)",
+                      solver::kMaxLeaseSeconds))));
+    }
     if (auto bad = solver.validate(req)) {
       ++counters.requests["invalid"];
       return done(unexpected(api_error(ErrorCode::kInvalidArgument, bad->reason + ": " + bad->message)));

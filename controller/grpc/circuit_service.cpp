@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <deque>
 #include <mutex>
 
@@ -193,7 +194,14 @@ grpc::ServerUnaryReactor* CircuitService::ExtendLease(grpc::CallbackServerContex
     if (r.request_id().empty())
       return done({grpc::StatusCode::INVALID_ARGUMENT, "request_id: required"});
     if (auto no = foreign(ctx, "ExtendLease", who, r.request_id(), {})) return done(*no);
-    core_.extend_lease(r.tenant(), r.request_id(), Duration::s(r.duration_seconds()),
+    // Bounded before Duration::s, which overflows past ~292 years; the core
+    // refuses zero (and so every negative value) with its own message.
+    if (r.duration_seconds() > solver::kMaxLeaseSeconds)
+      return done({grpc::StatusCode::INVALID_ARGUMENT,
+                   "duration_seconds: a lease cannot be longer than " +
+                       std::to_string(solver::kMaxLeaseSeconds) + " seconds (100 years)"});
+    const Duration lease = Duration::s(std::max<std::int64_t>(r.duration_seconds(), 0));
+    core_.extend_lease(r.tenant(), r.request_id(), lease,
                        [resp, done](core::ApiResult<TimePoint> end) {
                          if (!end) return done(to_status(end.error()));
                          resp->set_lease_expires_unix_ms(unix_ms(*end));

@@ -27,13 +27,17 @@ struct EndpointRef {
   bool operator==(const EndpointRef&) const = default;
 };
 
+// The longest lease a request may ask for: 100 years, so that a lease's end
+// in nanoseconds since the Unix epoch stays well inside int64.
+inline constexpr std::int64_t kMaxLeaseSeconds = 100LL * 365 * 24 * 60 * 60;
+
 struct CircuitRequest {
   std::string request_id;  // idempotency key
   std::string job_id;
   std::string tenant;
   std::string application;
   int priority = 0;  // higher may preempt lower
-  std::int64_t duration_seconds = 0;  // lease; 0 = until released
+  std::int64_t duration_seconds = 0;  // lease; 0 = until released; at most kMaxLeaseSeconds
   DataRate bandwidth_per_flow;
   FlowType flow_type = FlowType::kDedicatedCircuit;
   std::vector<EndpointRef> sources;

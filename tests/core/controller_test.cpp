@@ -72,6 +72,32 @@ TEST_CASE("bad requests are refused and change nothing") {
   CHECK(w.request(unknown).record.accepted);
 }
 
+TEST_CASE("a lease too long for the clock is refused, not overflowed (fuzz finding)") {
+  // fuzz/regressions/request_proto/lease-overflow: duration_seconds
+  // 996432406416 (31,000 years) overflowed int64 nanoseconds in Duration::s.
+  TempDb db;
+  World w("tiny.yaml", db.path);
+  auto r = pairwise("long", {{"rack1", "rack2"}}, 400);
+  r.duration_seconds = 996'432'406'416;
+  auto e = w.request_error(r);
+  CHECK(e.code == ErrorCode::kInvalidArgument);
+  CHECK(e.message ==
+        "duration_seconds: a lease cannot be longer than 3153600000 seconds (100 years)");
+  CHECK(w.ctl->list({}).empty());
+  r.duration_seconds = solver::kMaxLeaseSeconds;  // the longest allowed is fine
+  const auto answer = w.request(r);
+  REQUIRE(answer.circuits.size() == 1);
+  CHECK(answer.circuits[0].lease_end ==
+        answer.record.created + Duration::s(solver::kMaxLeaseSeconds));
+
+  std::optional<ApiResult<TimePoint>> ext;
+  w.ctl->extend_lease("", "long", Duration::s(solver::kMaxLeaseSeconds + 1),
+                      [&](auto res) { ext = std::move(res); });
+  w.engine.run_for(Duration::ns(1));
+  REQUIRE(ext.has_value());
+  CHECK(ext->error().code == ErrorCode::kInvalidArgument);
+}
+
 TEST_CASE("release takes circuits through RELEASING to RELEASED and frees the switch") {
   TempDb db;
   World w("tiny.yaml", db.path);
