@@ -67,6 +67,14 @@ class Reader {
       diags_.add(line, static_cast<int>(e.byte),
                  "invalid JSON: " + (reason == std::string::npos ? what : what.substr(reason + 2)));
       return;
+    } catch (const json::exception& e) {
+      // Not a syntax error but still unreadable, e.g. out_of_range.406 for a
+      // number too large for a double ("1E400"); keep the text after "[json.exception...] ".
+      const std::string what = e.what();
+      const auto reason = what.find("] ");
+      diags_.add(line, 1,
+                 "invalid JSON: " + (reason == std::string::npos ? what : what.substr(reason + 2)));
+      return;
     }
     JsonRecord rec(obj, raw, line, diags_);
     if (!obj.is_object()) {
