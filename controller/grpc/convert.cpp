@@ -67,6 +67,9 @@ core::ApiResult<solver::CircuitRequest> from_proto(const v1::CircuitRequest& in)
     if (q.latency_max_us() < 0 || !std::isfinite(q.latency_max_us()))
       return unexpected(invalid("requirements.latency_max_us: must not be negative"));
     if (q.latency_max_us() > 0) r.latency_max = Duration::from_us(q.latency_max_us());
+    // NaN would reach the store's NOT NULL column as NULL, and infinity its JSON as null.
+    if (!std::isfinite(q.min_margin_db()))
+      return unexpected(invalid("requirements.min_margin_db: must be a finite number"));
     if (q.min_margin_db() != 0) r.min_margin = Decibels::db(q.min_margin_db());
   }
   r.atomic = !in.has_atomic() || in.atomic();

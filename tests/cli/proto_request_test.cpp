@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "controller/grpc/convert.h"
@@ -83,4 +87,46 @@ requests:
   CHECK(second.flow_type() == v1::CIRCUIT_PREFERRED);
   CHECK(second.requirements().latency_max_us() == doctest::Approx(2.5));
   CHECK(second.requirements().min_margin_db() == 0);
+}
+
+TEST_CASE("from_proto: a margin that is not a finite number is refused (fuzz finding)") {
+  // fuzz/regressions/request_proto/nan-margin: min_margin_db NaN was
+  // accepted, reached the store's NOT NULL column as NULL, and the failed
+  // commit stopped lightpathd.
+  v1::CircuitRequest wire;
+  wire.set_request_id("r");
+  wire.set_bandwidth_per_flow_gbps(400);
+  auto* src = wire.add_sources();
+  src->set_rack("rack1");
+  src->set_port_group("gpu-nic");
+  auto* dst = wire.add_destinations();
+  dst->set_rack("rack2");
+  dst->set_port_group("gpu-nic");
+  for (double bad : {std::nan(""), HUGE_VAL, -HUGE_VAL}) {
+    wire.mutable_requirements()->set_min_margin_db(bad);
+    auto r = grpc_api::from_proto(wire);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == core::ErrorCode::kInvalidArgument);
+    CHECK(r.error().message == "requirements.min_margin_db: must be a finite number");
+  }
+  wire.mutable_requirements()->set_min_margin_db(3);
+  CHECK(grpc_api::from_proto(wire));
+}
+
+TEST_CASE(
+    "from_proto: inputs that once crashed the request_proto fuzz target convert or are refused") {
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(LIGHTPATH_SOURCE_DIR
+                                                               "/fuzz/regressions/request_proto")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CAPTURE(entry.path().filename().string());
+    v1::CircuitRequest wire;
+    if (!wire.ParseFromString(bytes)) continue;
+    auto r = grpc_api::from_proto(wire);
+    if (r && r->min_margin) CHECK(std::isfinite(r->min_margin->value()));
+    if (!r) CHECK(r.error().code == core::ErrorCode::kInvalidArgument);
+    ++seen;
+  }
+  CHECK(seen > 0);
 }
