@@ -4,9 +4,12 @@
 // and, when that succeeds, handed to the real controller over simulated
 // switches in virtual time (fuzz_world.h), whose answer is converted back to
 // a RequestCircuitsResponse. What the request got is released again.
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "controller/grpc/convert.h"
 #include "fuzz/fuzz_world.h"
@@ -18,11 +21,18 @@ using namespace lightpath;
 // Requests between world rebuilds: the controller keeps every request record.
 constexpr int kRequestsPerWorld = 256;
 
+// Mutated strings are often not UTF-8; protobuf refuses those and logs each one.
+void quiet_protobuf() {
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel, const char*, int, const std::string&) {});
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static int requests = 0;
   fuzzing::quiet_logging();
+  quiet_protobuf();
   v1::CircuitRequest msg;
   if (!msg.ParseFromArray(data, static_cast<int>(size))) return 0;
   auto converted = grpc_api::from_proto(msg);
