@@ -26,13 +26,22 @@ Result<bool> Controller::start() {
   for (auto& c : snap->circuits) {
     if (holds_resources(c.state) && c.state != CircuitState::kReleasing) {
       if (auto added = m.alloc.add(c.circuit); !added)
-        return unexpected(Error{"CORRUPT_STATE", fmt::format("stored circuit {} conflicts: {}",
-                                                             c.circuit.id.value(), added.error().message)});
+        return unexpected(
+            Error{"CORRUPT_STATE", fmt::format("stored circuit {} conflicts: {}",
+                                               c.circuit.id.value(), added.error().message)});
       if (c.state != CircuitState::kPending) m.want(c.circuit, +1);
       if (c.lease_end) m.arm_lease(c.circuit.request_id, *c.lease_end);
     }
     m.circuits[c.circuit.id] = c;
     m.set_moving(c.circuit, Impl::is_moving(c.state));
+  }
+  {
+    // Oldest first, so that the newest finished requests stay in memory.
+    std::vector<std::pair<TimePoint, std::string>> finished;
+    for (const auto& [id, r] : m.requests)
+      if (m.all_released(r)) finished.emplace_back(r.created, id);
+    std::sort(finished.begin(), finished.end());
+    for (const auto& [at, id] : finished) m.request_finished(id);
   }
   for (const auto& [sw, d] : m.drivers) {
     const SwitchId id = sw;
@@ -45,7 +54,8 @@ Result<bool> Controller::start() {
   for (auto id : m.moving) m.ex.post([this, id] { impl_->check_circuit(id); });
   // Decided before the restart but never sent: carry on.
   for (auto& [id, c] : m.circuits)
-    if (c.state == CircuitState::kPending) m.ex.post([this, cid = id] { impl_->start_programming(cid); });
+    if (c.state == CircuitState::kPending)
+      m.ex.post([this, cid = id] { impl_->start_programming(cid); });
   return true;
 }
 

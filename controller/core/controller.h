@@ -45,6 +45,9 @@ struct ControllerOptions {
   std::size_t max_circuits_per_request = 4096;
   std::size_t max_circuits_per_tenant = 0;  // live circuits one tenant may hold; 0: no limit
   std::size_t events_in_memory = 10'000;    // older events are read back from the store
+  // Answered requests with every circuit released kept in memory for quick
+  // retries; older ones are read back from the store (request_memory.h).
+  std::size_t requests_in_memory = 10'000;
   Duration device_retry = Duration::s(1);
   // How long lifecycle writes nobody waits for may wait to share a commit.
   Duration lazy_commit_delay = Duration::ms(20);

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "controller/core/committer.h"
+#include "controller/core/request_memory.h"
 #include "controller/core/controller.h"
 #include "controller/core/switch_programmer.h"
 #include "controller/core/telemetry_ring.h"
@@ -66,6 +67,23 @@ struct Controller::Impl {
   // looks only at circuits that can have been affected by it.
   std::map<SwitchId, std::set<CircuitId>> moving_on;
   std::unordered_map<std::string, RequestRecord> requests;
+  RequestMemory request_memory{opt.requests_in_memory};
+
+  // `id`'s circuits are all released: it may leave memory (request_memory.h).
+  void request_finished(const std::string& id) {
+    for (const auto& drop : request_memory.finished(id)) requests.erase(drop);
+  }
+  bool all_released(const RequestRecord& r) const {
+    return std::none_of(r.circuits.begin(), r.circuits.end(),
+                        [this](CircuitId c) { return circuits.count(c) > 0; });
+  }
+  // A request dropped from memory, read back from the store.
+  std::optional<RequestRecord> dropped_request(const std::string& id) const {
+    if (!request_memory.maybe_dropped(id)) return std::nullopt;
+    auto stored = store.find_request(id);
+    if (!stored || !*stored) return std::nullopt;
+    return std::move(**stored);
+  }
   std::unordered_map<std::string, TimerId> lease_timers;  // by request id
 
   store::WriteBatch pending;
@@ -298,7 +316,10 @@ struct Controller::Impl {
       record(c, CircuitState::kProgramming, "cross-connect missing on the switch; reprogramming");
     } else if (c.state == CircuitState::kReleasing && hops_gone(c.circuit)) {
       record(c, CircuitState::kReleased, c.reason);
+      const std::string request_id = c.circuit.request_id;
       circuits.erase(it);
+      if (auto r = requests.find(request_id); r != requests.end() && all_released(r->second))
+        request_finished(request_id);
     }
   }
 
@@ -371,12 +392,15 @@ struct Controller::Impl {
   void request_circuits(solver::CircuitRequest req, Reply<RequestAnswer> done) {
     if (auto it = requests.find(req.request_id); it != requests.end()) {
       ++counters.requests["replayed"];
-      const std::string id = req.request_id;
-      when_committed([this, id, done](bool ok) {
+      when_committed([this, rec = it->second, done](bool ok) {
         if (!ok) return done(unexpected(api_error(ErrorCode::kUnavailable, "store unavailable")));
-        done(answer_for(requests.at(id), true));
+        done(answer_for(rec, true));
       });
       return;
+    }
+    if (auto old = dropped_request(req.request_id)) {
+      ++counters.requests["replayed"];
+      return done(answer_for(*old, true));
     }
     if (req.duration_seconds < 0) {
       ++counters.requests["invalid"];
@@ -475,6 +499,7 @@ struct Controller::Impl {
       const RequestRecord& r = requests.at(id);
       done(answer_for(r, false));
       for (auto cid : r.circuits) start_programming(cid);
+      if (r.circuits.empty()) request_finished(id);  // refused: nothing to wait for
     });
   }
 
@@ -482,6 +507,10 @@ struct Controller::Impl {
     std::vector<CircuitRecord*> out;
     if (!spec.request_id.empty()) {
       auto r = requests.find(spec.request_id);
+      // Dropped from memory: every circuit of it is released already.
+      if (r == requests.end() && request_memory.maybe_dropped(spec.request_id) &&
+          dropped_request(spec.request_id))
+        return out;
       if (r == requests.end())
         return unexpected(api_error(ErrorCode::kNotFound, "request_id: no request '" + spec.request_id + "'"));
       for (auto id : r->second.circuits)

@@ -6,11 +6,10 @@
 
 using namespace lightpath;
 using namespace lightpath::core;
+using lightpath::testing::kEpoch;
 using lightpath::testing::pairwise;
 using lightpath::testing::TempDb;
 using lightpath::testing::World;
-using lightpath::testing::kEpoch;
-
 
 TEST_CASE("a request becomes ACTIVE only once the switch reports the cross-connects applied") {
   TempDb db;
@@ -32,13 +31,16 @@ TEST_CASE("a request becomes ACTIVE only once the switch reports the cross-conne
   const auto& hop = a.circuits[0].circuit.hops[0];
   auto xcs = w.model.find("ocs1")->cross_connects();
   REQUIRE(xcs);
-  CHECK(std::count(xcs->begin(), xcs->end(), southbound::CrossConnect::between(hop.in_port, hop.out_port)) == 1);
+  CHECK(std::count(xcs->begin(), xcs->end(),
+                   southbound::CrossConnect::between(hop.in_port, hop.out_port)) == 1);
   // Watchers saw PENDING, PROGRAMMING, ACTIVE for each circuit, in order.
   std::vector<CircuitState> seen;
   for (const auto& e : events)
     if (e.circuit.circuit.id == id) seen.push_back(e.circuit.state);
-  CHECK(seen == std::vector<CircuitState>{CircuitState::kPending, CircuitState::kProgramming, CircuitState::kActive});
-  for (std::size_t i = 1; i < events.size(); ++i) CHECK(events[i].sequence == events[i - 1].sequence + 1);
+  CHECK(seen == std::vector<CircuitState>{CircuitState::kPending, CircuitState::kProgramming,
+                                          CircuitState::kActive});
+  for (std::size_t i = 1; i < events.size(); ++i)
+    CHECK(events[i].sequence == events[i - 1].sequence + 1);
   CHECK(w.ctl->list({"j1", "", std::nullopt, "", ""}).size() == 2);
   CHECK(w.ctl->counters().batches_sent >= 1);
   CHECK(w.ctl->counters().commits >= 1);
@@ -169,7 +171,8 @@ TEST_CASE("preemption: the owner of a preempted circuit hears it on the watch st
   CHECK(low_events[0].circuit.reason.find("preempted by request high") == 0);
 }
 
-TEST_CASE("after a restart every stored circuit is back, leases keep counting, ids are not reused") {
+TEST_CASE(
+    "after a restart every stored circuit is back, leases keep counting, ids are not reused") {
   TempDb db;
   std::vector<solver::Circuit> before;
   CircuitId released;
@@ -198,4 +201,46 @@ TEST_CASE("after a restart every stored circuit is back, leases keep counting, i
   CHECK(next.circuits[0].circuit.id.value() > released.value());
   w.engine.run_for(Duration::s(31));
   CHECK(w.state_of(before[0].id) == CircuitState::kReleased);
+}
+
+TEST_CASE("finished requests leave memory past a bound and are still answered from the store") {
+  TempDb db;
+  ControllerOptions o;
+  o.requests_in_memory = 2;
+  std::vector<std::pair<std::string, CircuitId>> made;
+  {
+    World w("tiny.yaml", db.path, TimePoint::from_ns(kEpoch), o);
+    for (int i = 0; i < 5; ++i) {
+      const std::string id = "r" + std::to_string(i);
+      const auto a = w.request(pairwise(id, {{"rack1", "rack2"}}, 400));
+      REQUIRE(a.circuits.size() == 1);
+      made.emplace_back(id, a.circuits[0].circuit.id);
+      std::optional<ApiResult<std::vector<CircuitId>>> got;
+      w.ctl->release({"", id, {}}, [&](auto res) { got = std::move(res); });
+      w.settle();
+      REQUIRE(got->has_value());
+    }
+    // r0 was dropped from memory: a retry gets its old answer from the store,
+    // and allocates nothing.
+    const auto again = w.request(pairwise("r0", {{"rack1", "rack2"}}, 400));
+    CHECK(again.replayed);
+    CHECK(again.record.circuits == std::vector<CircuitId>{made[0].second});
+    CHECK(w.ctl->list({}).empty());
+    // Releasing it again is fine: there is nothing left to release.
+    std::optional<ApiResult<std::vector<CircuitId>>> got;
+    w.ctl->release({"", "r0", {}}, [&](auto res) { got = std::move(res); });
+    w.engine.run_for(Duration::ns(1));
+    REQUIRE(got->has_value());
+    CHECK((*got)->empty());
+    // An id never seen is still a new request.
+    CHECK_FALSE(w.request(pairwise("r9", {{"rack1", "rack2"}}, 400)).replayed);
+  }
+  // After a restart the same holds for every stored request.
+  World w("tiny.yaml", db.path, TimePoint::from_ns(kEpoch), o);
+  for (const auto& [id, circuit] : made) {
+    CAPTURE(id);
+    const auto again = w.request(pairwise(id, {{"rack1", "rack2"}}, 400));
+    CHECK(again.replayed);
+    CHECK(again.record.circuits == std::vector<CircuitId>{circuit});
+  }
 }
