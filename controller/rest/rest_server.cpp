@@ -336,6 +336,11 @@ Result<std::uint16_t> RestServer::start() {
   return port;
 }
 
+bool RestServer::listening() const {
+  const ServerState& s = *state_;
+  return !s.stopped && s.acceptor && s.acceptor->is_open();
+}
+
 void RestServer::stop() {
   ServerState& s = *state_;
   if (s.stopped) return;

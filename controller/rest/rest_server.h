@@ -60,6 +60,8 @@ class RestServer {
   // Closes the listener and every open connection. A DELETE still waiting
   // for the controller gets no answer. Idempotent.
   void stop();
+  // Whether the listener is open (between start and stop).
+  bool listening() const;
 
  private:
   // Shared with connections and their pending handlers, which may run after

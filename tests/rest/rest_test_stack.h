@@ -90,6 +90,7 @@ class Stack {
     return result.get();
   }
 
+  bool server_listening() const { return server_ && server_->listening(); }
   void stop_server() {
     on_io([this] {
       server_->stop();
