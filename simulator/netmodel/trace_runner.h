@@ -30,7 +30,7 @@ class ReplayHooks {
  public:
   virtual ~ReplayHooks() = default;
   // Call `go` (now or later, once) to start the job's first iteration.
-  virtual void job_arrived(std::size_t job, std::function<void()> go) { go(); }
+  virtual void job_arrived(std::size_t /*job*/, std::function<void()> go) { go(); }
   // Call `go` (now or later, once) to let the op's instances run.
   virtual void phase_starting(std::size_t /*job*/, std::int64_t /*iteration*/, std::size_t /*op*/,
                               std::function<void()> go) {
