@@ -18,6 +18,7 @@ TEST_CASE("the OpenAPI document lists every route and method the router serves")
       {"/v1/circuits", {"get"}}, {"/v1/circuits/{id}", {"get", "delete"}},
       {"/v1/switches", {"get"}}, {"/v1/switches/{name}/ports", {"get"}},
       {"/v1/switches/{name}/ports/{port}/telemetry", {"get"}}, {"/v1/alarms", {"get"}},
+      {"/v1/switches/{name}/drain", {"post", "delete"}},
   };
   std::map<std::string, std::set<std::string>> documented;
   for (const auto& path : doc["paths"]) {
@@ -29,7 +30,8 @@ TEST_CASE("the OpenAPI document lists every route and method the router serves")
   }
   CHECK(documented == served);
   for (const auto* code : {"INVALID_ARGUMENT", "MALFORMED_REQUEST", "NOT_FOUND",
-                           "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "HEADERS_TOO_LARGE"}) {
+                           "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "HEADERS_TOO_LARGE",
+                           "UNAUTHENTICATED", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED"}) {
     bool listed = false;
     for (const auto& c :
          doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"])
