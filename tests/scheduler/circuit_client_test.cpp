@@ -35,7 +35,9 @@ CircuitPlan ring(const std::string& id, std::vector<std::string> nodes) {
 TEST_CASE("client: request twice, wait until ACTIVE, release twice") {
   testing::TempDir dir;
   testing::DaemonProcess daemon(kTopology, dir.file("s.db"), dir.file(""));
-  CircuitClient client({"127.0.0.1:" + std::to_string(daemon.grpc_port())});
+  ClientOptions client_options;
+  client_options.server = "127.0.0.1:" + std::to_string(daemon.grpc_port());
+  CircuitClient client(client_options);
   const auto plan = ring("1", {"node1", "node2", "node3"});
   auto first = client.request(plan.request, Clock::now() + 5s);
   REQUIRE_MESSAGE(first.has_value(), first.error().message);
@@ -68,7 +70,9 @@ TEST_CASE("client: request twice, wait until ACTIVE, release twice") {
 TEST_CASE("client: a refused request is an answer, an unknown endpoint an error") {
   testing::TempDir dir;
   testing::DaemonProcess daemon(kTopology, dir.file("s.db"), dir.file(""));
-  CircuitClient client({"127.0.0.1:" + std::to_string(daemon.grpc_port())});
+  ClientOptions client_options;
+  client_options.server = "127.0.0.1:" + std::to_string(daemon.grpc_port());
+  CircuitClient client(client_options);
   auto plan = ring("2", {"node1", "node2", "node3", "node4"});
   plan.request.set_pattern(v1::ALL_TO_ALL);
   auto refused = client.request(plan.request, Clock::now() + 5s);
@@ -83,7 +87,8 @@ TEST_CASE("client: a refused request is an answer, an unknown endpoint an error"
 }
 
 TEST_CASE("client: an unreachable controller is an error within the deadline") {
-  ClientOptions options{"127.0.0.1:1"};
+  ClientOptions options;
+  options.server = "127.0.0.1:1";
   options.call_timeout = 300ms;
   CircuitClient client(options);
   const auto start = Clock::now();
@@ -106,14 +111,17 @@ TEST_CASE("client: the journal keeps undelivered releases until delivered") {
   REQUIRE_FALSE(journal.add({"u-9", "alice"}).has_value());  // same job: one entry
   CHECK(journal.pending().size() == 2);
 
-  ClientOptions down{"127.0.0.1:1"};
+  ClientOptions down;
+  down.server = "127.0.0.1:1";
   down.call_timeout = 200ms;
   CircuitClient unreachable(down);
   CHECK(deliver_pending(unreachable, journal, Clock::now() + 500ms) == 0);
   CHECK(journal.pending().size() == 2);
 
   testing::DaemonProcess daemon(kTopology, dir.file("s.db"), dir.file(""));
-  CircuitClient client({"127.0.0.1:" + std::to_string(daemon.grpc_port())});
+  ClientOptions client_options;
+  client_options.server = "127.0.0.1:" + std::to_string(daemon.grpc_port());
+  CircuitClient client(client_options);
   CHECK(deliver_pending(client, journal, Clock::now() + 5s) == 2);
   CHECK(journal.pending().empty());
 }
