@@ -414,6 +414,15 @@ struct Controller::Impl {
           fmt::format("duration_seconds: a lease cannot be longer than {} seconds (100 years)",
                       solver::kMaxLeaseSeconds))));
     }
+    // Counted before validation expands the flows: an all_to_all over a long
+    // list of endpoints would otherwise take memory before being refused.
+    if (const std::size_t most = solver::max_flows(req); most > opt.max_circuits_per_request) {
+      ++counters.requests["invalid"];
+      return done(unexpected(api_error(
+          ErrorCode::kResourceExhausted,
+          fmt::format("the request asks for up to {} circuits; the limit is {} per request", most,
+                      opt.max_circuits_per_request))));
+    }
     if (auto bad = solver.validate(req)) {
       ++counters.requests["invalid"];
       return done(unexpected(api_error(ErrorCode::kInvalidArgument, bad->reason + ": " + bad->message)));

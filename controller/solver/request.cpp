@@ -1,5 +1,6 @@
 #include "controller/solver/request.h"
 
+#include <algorithm>
 #include <array>
 
 namespace lightpath::solver {
@@ -33,10 +34,34 @@ std::optional<E> parse(const std::array<std::pair<E, std::string_view>, N>& tabl
 
 }  // namespace
 
-std::string_view to_string(FlowType t) { return name_of(kFlowTypes, t); }
-std::string_view to_string(Pattern p) { return name_of(kPatterns, p); }
-std::optional<FlowType> parse_flow_type(std::string_view s) { return parse(kFlowTypes, s); }
-std::optional<Pattern> parse_pattern(std::string_view s) { return parse(kPatterns, s); }
+std::string_view to_string(FlowType t) {
+  return name_of(kFlowTypes, t);
+}
+std::string_view to_string(Pattern p) {
+  return name_of(kPatterns, p);
+}
+std::optional<FlowType> parse_flow_type(std::string_view s) {
+  return parse(kFlowTypes, s);
+}
+std::optional<Pattern> parse_pattern(std::string_view s) {
+  return parse(kPatterns, s);
+}
+
+std::size_t max_flows(const CircuitRequest& r) {
+  const std::size_t ns = r.sources.size();
+  const std::size_t nd = r.destinations.size();
+  switch (r.pattern) {
+    case Pattern::kPairwise:
+      return std::min(ns, nd);
+    case Pattern::kExplicit:
+      return r.pairs.size();
+    case Pattern::kRing:
+      return ns == 2 ? 1 : ns;
+    case Pattern::kAllToAll:
+      return nd == 0 ? ns * (ns > 0 ? ns - 1 : 0) / 2 : ns * nd;
+  }
+  return 0;
+}
 
 std::vector<Flow> expand_flows(const CircuitRequest& r) {
   std::vector<Flow> flows;
@@ -47,14 +72,15 @@ std::vector<Flow> expand_flows(const CircuitRequest& r) {
       break;
     case Pattern::kExplicit:
       for (auto [s, d] : r.pairs)
-        flows.push_back({r.sources[static_cast<std::size_t>(s)],
-                         r.destinations[static_cast<std::size_t>(d)]});
+        flows.push_back(
+            {r.sources[static_cast<std::size_t>(s)], r.destinations[static_cast<std::size_t>(d)]});
       break;
     case Pattern::kRing: {
       const auto n = r.sources.size();
       // Two members make one link, not a doubled one.
       const std::size_t links = n == 2 ? 1 : n;
-      for (std::size_t i = 0; i < links; ++i) flows.push_back({r.sources[i], r.sources[(i + 1) % n]});
+      for (std::size_t i = 0; i < links; ++i)
+        flows.push_back({r.sources[i], r.sources[(i + 1) % n]});
       break;
     }
     case Pattern::kAllToAll:

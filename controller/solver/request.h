@@ -36,7 +36,7 @@ struct CircuitRequest {
   std::string job_id;
   std::string tenant;
   std::string application;
-  int priority = 0;  // higher may preempt lower
+  int priority = 0;                   // higher may preempt lower
   std::int64_t duration_seconds = 0;  // lease; 0 = until released; at most kMaxLeaseSeconds
   DataRate bandwidth_per_flow;
   FlowType flow_type = FlowType::kDedicatedCircuit;
@@ -59,5 +59,8 @@ struct Flow {
 // The endpoint pairs a request's pattern asks to connect, in a stable order.
 // Assumes the request passed validation.
 std::vector<Flow> expand_flows(const CircuitRequest& request);
+// How many flows expand_flows gives at most, without expanding them, so that
+// a request too large for the limits is refused before it takes memory.
+std::size_t max_flows(const CircuitRequest& request);
 
 }  // namespace lightpath::solver

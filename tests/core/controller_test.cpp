@@ -244,3 +244,18 @@ TEST_CASE("finished requests leave memory past a bound and are still answered fr
     CHECK(again.record.circuits == std::vector<CircuitId>{circuit});
   }
 }
+
+TEST_CASE("an all_to_all too large for the limit is refused before its flows are expanded") {
+  TempDb db;
+  World w("tiny.yaml", db.path);
+  solver::CircuitRequest r;
+  r.request_id = "huge";
+  r.bandwidth_per_flow = DataRate::gbps(100);
+  r.pattern = solver::Pattern::kAllToAll;
+  // 200,000 sources would be 2 x 10^10 flows if expanded.
+  r.sources.assign(200'000, {"rack1", "gpu-nic"});
+  const auto e = w.request_error(r);
+  CHECK(e.code == ErrorCode::kResourceExhausted);
+  CHECK(e.message.find("up to 19999900000 circuits") != std::string::npos);
+  CHECK(w.ctl->list({}).empty());
+}
