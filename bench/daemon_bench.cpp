@@ -15,7 +15,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,9 +46,19 @@ struct Daemon {
 
 bool start(Daemon& d, const std::string& bin, const std::string& dir, bool fsync) {
   const std::string ready = dir + "/ready.json";
-  std::vector<std::string> args{bin, "--topology", std::string(LIGHTPATH_SOURCE_DIR) + "/topologies/bench-large.yaml",
-                                "--db", dir + "/bench.db", "--grpc-listen", "127.0.0.1:0",
-                                "--http-listen", "127.0.0.1:0", "--ready-file", ready, "--log-level", "warn"};
+  std::vector<std::string> args{bin,
+                                "--topology",
+                                std::string(LIGHTPATH_SOURCE_DIR) + "/topologies/bench-large.yaml",
+                                "--db",
+                                dir + "/bench.db",
+                                "--grpc-listen",
+                                "127.0.0.1:0",
+                                "--http-listen",
+                                "127.0.0.1:0",
+                                "--ready-file",
+                                ready,
+                                "--log-level",
+                                "warn"};
   if (!fsync) args.push_back("--no-fsync");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -90,6 +102,51 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
+// CPU time (user + system) of each of the daemon's threads, summed by
+// thread name: tells whether gRPC, the controller or the store is the cost.
+std::map<std::string, double> cpu_ms_by_thread(pid_t pid) {
+  std::map<std::string, double> out;
+  const double tick_ms = 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code ec;
+  for (const auto& t : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream in(t.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::string name = stat.substr(open + 1, close - open - 1);
+    // Numbered pools (grpc's executor threads) count as one.
+    while (!name.empty() && std::isdigit(static_cast<unsigned char>(name.back()))) name.pop_back();
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; rest >> field; ++i) {
+      if (i == 14) utime = std::stod(field);
+      if (i == 15) {
+        stime = std::stod(field);
+        break;
+      }
+    }
+    out[name] += (utime + stime) * tick_ms;
+  }
+  return out;
+}
+
+void print_cpu(const char* phase, const std::map<std::string, double>& before,
+               const std::map<std::string, double>& after, long requests) {
+  double total = 0;
+  std::string parts;
+  for (const auto& [name, ms] : after) {
+    const auto b = before.find(name);
+    const double used = ms - (b == before.end() ? 0.0 : b->second);
+    total += used;
+    if (used >= 1)
+      parts += "  " + name + " " + std::to_string(static_cast<int>(1000 * used / requests)) + " us";
+  }
+  std::printf("  %s: lightpathd CPU %.0f us per request;%s\n", phase, 1000 * total / requests,
+              parts.c_str());
+}
+
 long rss_kib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -111,7 +168,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lightpathd did not start\n");
     return 1;
   }
-  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(d.grpc_port), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(d.grpc_port),
+                                     grpc::InsecureChannelCredentials());
   auto stub = v1::CircuitService::NewStub(channel);
   std::printf("lightpathd on bench-large.yaml (1024 racks, 64 OCS x 1024 ports), %s\n",
               fsync ? "durable commits (fsync)" : "commits without fsync");
@@ -120,6 +178,7 @@ int main(int argc, char** argv) {
   // Unloaded latency: one client, one request at a time.
   std::vector<double> lat_ms;
   int n = 0;
+  auto cpu_before = cpu_ms_by_thread(d.pid);
   for (int i = 0; i < 2000; ++i, ++n) {
     grpc::ClientContext ctx;
     v1::RequestCircuitsResponse resp;
@@ -127,12 +186,16 @@ int main(int argc, char** argv) {
     auto s = stub->RequestCircuits(&ctx, request("lat-" + std::to_string(i), n), &resp);
     lat_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     if (!s.ok() || !resp.accepted()) {
-      std::fprintf(stderr, "request failed: %s %s\n", s.error_message().c_str(), resp.message().c_str());
+      std::fprintf(stderr, "request failed: %s %s\n", s.error_message().c_str(),
+                   resp.message().c_str());
       return 1;
     }
   }
   std::printf("RequestCircuits, 8 circuits, 1 client: p50 %.3f ms  p99 %.3f ms  (2000 requests)\n",
               percentile(lat_ms, 0.50), percentile(lat_ms, 0.99));
+  auto cpu_after = cpu_ms_by_thread(d.pid);
+  print_cpu("1 client", cpu_before, cpu_after, 2000);
+  cpu_before = cpu_after;
 
   // Throughput: 8 clients for `seconds`.
   std::atomic<long> done{0}, rejected{0};
@@ -146,7 +209,8 @@ int main(int argc, char** argv) {
         grpc::ClientContext ctx;
         v1::RequestCircuitsResponse resp;
         const int k = next++;
-        auto s = own->RequestCircuits(&ctx, request("tp-" + std::to_string(t) + "-" + std::to_string(i), k), &resp);
+        auto s = own->RequestCircuits(
+            &ctx, request("tp-" + std::to_string(t) + "-" + std::to_string(i), k), &resp);
         if (!s.ok()) return;
         ++done;
         if (!resp.accepted()) ++rejected;
@@ -154,8 +218,10 @@ int main(int argc, char** argv) {
     });
   }
   for (auto& c : clients) c.join();
-  std::printf("RequestCircuits, 8 circuits, 8 clients: %.0f requests/s over %.0f s (%ld rejected)\n",
-              static_cast<double>(done) / seconds, seconds, rejected.load());
+  std::printf(
+      "RequestCircuits, 8 circuits, 8 clients: %.0f requests/s over %.0f s (%ld rejected)\n",
+      static_cast<double>(done) / seconds, seconds, rejected.load());
+  print_cpu("8 clients", cpu_before, cpu_ms_by_thread(d.pid), std::max(1L, done.load()));
 
   // Fill to 100,000 circuits and measure memory.
   v1::ListCircuitsResponse all;
@@ -167,11 +233,13 @@ int main(int argc, char** argv) {
   for (int i = 0; circuits < 100'000; ++i) {
     grpc::ClientContext ctx;
     v1::RequestCircuitsResponse resp;
-    if (!stub->RequestCircuits(&ctx, request("fill-" + std::to_string(i), next++), &resp).ok()) break;
+    if (!stub->RequestCircuits(&ctx, request("fill-" + std::to_string(i), next++), &resp).ok())
+      break;
     circuits += resp.circuits_size();
     if (i > 100'000) break;
   }
-  std::printf("holding %ld circuits: RSS %.1f MiB\n", circuits, static_cast<double>(rss_kib(d.pid)) / 1024);
+  std::printf("holding %ld circuits: RSS %.1f MiB\n", circuits,
+              static_cast<double>(rss_kib(d.pid)) / 1024);
   std::filesystem::remove_all(dir);
   return 0;
 }
