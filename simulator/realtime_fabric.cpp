@@ -2,6 +2,7 @@
 // of every switch on one event engine, paced to a real clock on a thread of
 // its own, reached through drivers that hop between threads as a network
 // would. The controller's thread spends no time modeling mirrors.
+#include <pthread.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
@@ -26,6 +27,8 @@ class SimulatedDriverSet final : public DriverSet {
     // Everything of the model is built and run on its own thread.
     std::promise<void> built;
     thread_ = std::thread([&] {
+      // Named so that per-thread CPU figures tell the model's share from the controller's.
+      pthread_setname_np(pthread_self(), "lp-fabric");
       home_ = std::make_unique<runtime::AsioExecutor>(io_);
       engine_ = std::make_unique<sim::EventEngine>(sim::Rng(o.seed), home_->now());
       model_ = std::make_unique<sim::SimulatedFabric>(*engine_, fabric, options(o));
