@@ -229,7 +229,10 @@ int main(int argc, char** argv) {
   std::printf("%-7s %-13s %11s %12s %15s\n", "sync", "case", "commits/s", "requests/s",
               "CPU us/commit");
   int run = 0;
+  // `store_bench N lifecycle`: only the second table, for quick comparisons.
+  const bool lifecycle_only = argc > 2 && std::string(argv[2]) == "lifecycle";
   for (bool durable : {true, false}) {
+    if (lifecycle_only) break;
     for (int per_commit : {0, 1, 16}) {  // 0: the bare one-row baseline
       Rate best;
       std::vector<double> cpu;

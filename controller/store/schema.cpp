@@ -138,10 +138,81 @@ ALTER TABLE events_v3 RENAME TO events;
 CREATE INDEX events_by_circuit ON events(circuit_id, sequence);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Version 4: one row per circuit, per request and per commit. A commit used
+// to write a row in six tables for every circuit (hops, wavelengths, request
+// links, events, each with its indexes) and that, not the fsync, was most of
+// its cost. Now hops and wavelengths are text columns of the circuit, a
+// request lists its circuit ids, and a commit's events are one row of
+// tab-separated lines (row_text.h). A compact event names the circuit
+// version whose fixed fields it shares; rewriting a circuit's fixed fields
+// (a restoration's new path) keeps the old version in circuit_history, so
+// earlier events still read back as they were. The sequence counter moves
+// only when the log is trimmed: otherwise the log's last sequence is the
+// high-water mark. The circuits indexes went with the queries that needed
+// them (a live-circuit load scans the table either way).
+constexpr const char* kV4 = R"sql(
+ALTER TABLE circuits ADD COLUMN hops TEXT NOT NULL DEFAULT '';
+ALTER TABLE circuits ADD COLUMN wavelengths TEXT NOT NULL DEFAULT '';
+ALTER TABLE circuits ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+UPDATE circuits SET hops = x.h FROM (
+  SELECT circuit_id, group_concat(switch_id || ':' || in_port || ':' || out_port, ',') AS h
+  FROM (SELECT * FROM circuit_hops ORDER BY circuit_id, idx) GROUP BY circuit_id) AS x
+WHERE x.circuit_id = circuits.id;
+UPDATE circuits SET wavelengths = x.w FROM (
+  SELECT circuit_id, group_concat(wavelength, ',') AS w
+  FROM (SELECT * FROM circuit_wavelengths ORDER BY circuit_id, idx) GROUP BY circuit_id) AS x
+WHERE x.circuit_id = circuits.id;
+
+ALTER TABLE requests ADD COLUMN circuit_ids TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN preempted_ids TEXT NOT NULL DEFAULT '';
+UPDATE requests SET circuit_ids = x.ids FROM (
+  SELECT request_id, group_concat(circuit_id, ',') AS ids
+  FROM (SELECT * FROM request_circuits WHERE role = 'allocated' ORDER BY request_id, idx)
+  GROUP BY request_id) AS x
+WHERE x.request_id = requests.request_id;
+UPDATE requests SET preempted_ids = x.ids FROM (
+  SELECT request_id, group_concat(circuit_id, ',') AS ids
+  FROM (SELECT * FROM request_circuits WHERE role = 'preempted' ORDER BY request_id, idx)
+  GROUP BY request_id) AS x
+WHERE x.request_id = requests.request_id;
+
+CREATE TABLE circuit_history (
+  circuit_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  record TEXT NOT NULL CHECK (json_valid(record)),
+  PRIMARY KEY (circuit_id, version)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE event_log (
+  last_sequence INTEGER PRIMARY KEY CHECK (last_sequence > 0),
+  first_sequence INTEGER NOT NULL CHECK (first_sequence BETWEEN 1 AND last_sequence),
+  events TEXT NOT NULL
+) STRICT;
+INSERT INTO event_log (last_sequence, first_sequence, events)
+  SELECT sequence, sequence,
+         sequence || char(9) || at_ns || char(9) || circuit_id || char(9) ||
+         CASE WHEN snapshot IS NULL THEN '0' ELSE '' END || char(9) ||
+         previous_state || char(9) || state || char(9) ||
+         replace(replace(replace(reason, '\', '\\'), char(9), '\t'), char(10), '\n') || char(9) ||
+         COALESCE(lease_end_ns, '') || char(9) || updated_ns || char(9) || COALESCE(snapshot, '')
+  FROM events ORDER BY sequence;
+UPDATE counters SET value = max(value, COALESCE((SELECT MAX(sequence) FROM events), 0))
+  WHERE name = 'last_event_sequence';
+
+DROP TABLE events;
+DROP TABLE request_circuits;
+DROP TABLE circuit_hops;
+DROP TABLE circuit_wavelengths;
+DROP INDEX circuits_by_state;
+DROP INDEX circuits_by_request;
+DROP INDEX circuits_by_tenant;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "desired state: requests, circuits, hops, wavelengths, event log", kV1},
     {2, "event sequence counter; events.state; events by circuit", kV2},
     {3, "compact events: changing fields only, snapshot only when needed", kV3},
+    {4, "one row per circuit, request and commit: packed paths, ids and events", kV4},
 }};
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "controller/store/record_json.h"
+#include "controller/store/row_text.h"
 #include "controller/store/schema.h"
 #include "controller/store/sqlite_db.h"
 #include "controller/store/store_rows.h"
@@ -16,43 +17,30 @@ namespace {
 
 constexpr const char* kInsertRequest =
     "INSERT INTO requests (request_id, tenant, job_id, priority, body, accepted, reason, "
-    "message, packet_flows_json, created_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "message, packet_flows_json, created_ns, circuit_ids, preempted_ids) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kCircuitExists = "SELECT 1 FROM circuits WHERE id = ?";
 // A circuit not yet stored; DO NOTHING (changes() == 0) tells that it is.
 constexpr const char* kInsertNewCircuit =
     "INSERT INTO circuits (id, request_id, job_id, tenant, priority, state, reason, a_port, "
-    "b_port, bandwidth_bps, latency_max_ns, min_margin_db, lease_end_ns, created_ns, updated_ns) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
-// A stored circuit whose fixed fields are unchanged: only what moves. The
-// indexes on request_id and tenant are left alone.
+    "b_port, bandwidth_bps, latency_max_ns, min_margin_db, lease_end_ns, created_ns, updated_ns, "
+    "hops, wavelengths) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO NOTHING";
+// A stored circuit whose fixed fields are unchanged: only what moves.
 constexpr const char* kUpdateCircuitState =
     "UPDATE circuits SET state = ?, reason = ?, lease_end_ns = ?, updated_ns = ? WHERE id = ?";
 // A stored circuit rewritten with other fixed fields (a restoration's new path).
 constexpr const char* kRewriteCircuit =
     "UPDATE circuits SET request_id = ?, job_id = ?, tenant = ?, priority = ?, state = ?, "
     "reason = ?, a_port = ?, b_port = ?, bandwidth_bps = ?, latency_max_ns = ?, "
-    "min_margin_db = ?, lease_end_ns = ?, created_ns = ?, updated_ns = ? WHERE id = ?";
-constexpr const char* kDeleteHops = "DELETE FROM circuit_hops WHERE circuit_id = ?";
-constexpr const char* kInsertHop =
-    "INSERT INTO circuit_hops (circuit_id, idx, switch_id, in_port, out_port) "
-    "VALUES (?, ?, ?, ?, ?)";
-constexpr const char* kDeleteWavelengths = "DELETE FROM circuit_wavelengths WHERE circuit_id = ?";
-constexpr const char* kInsertWavelength =
-    "INSERT INTO circuit_wavelengths (circuit_id, idx, wavelength) VALUES (?, ?, ?)";
-constexpr const char* kInsertLink =
-    "INSERT INTO request_circuits (request_id, role, idx, circuit_id) VALUES (?, ?, ?, ?)";
-// snapshot is NULL unless the event's circuit differs from the stored one in
-// a fixed field; read_events then joins the circuit's rows.
-constexpr const char* kInsertEvent =
-    "INSERT INTO events (sequence, at_ns, circuit_id, previous_state, state, reason, "
-    "lease_end_ns, updated_ns, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* kCompactEventsOf =
-    "SELECT sequence, state, reason, lease_end_ns, updated_ns FROM events "
-    "WHERE circuit_id = ? AND snapshot IS NULL ORDER BY sequence";
-constexpr const char* kSetEventSnapshot = "UPDATE events SET snapshot = ? WHERE sequence = ?";
-constexpr const char* kLastSequence =
-    "SELECT value FROM counters WHERE name = 'last_event_sequence'";
-constexpr const char* kSetLastSequence =
+    "min_margin_db = ?, lease_end_ns = ?, created_ns = ?, updated_ns = ?, hops = ?, "
+    "wavelengths = ?, version = ? WHERE id = ?";
+constexpr const char* kKeepVersion =
+    "INSERT OR REPLACE INTO circuit_history (circuit_id, version, record) VALUES (?, ?, ?)";
+constexpr const char* kSetHighWater =
     "UPDATE counters SET value = ? WHERE name = 'last_event_sequence'";
+constexpr const char* kInsertEvents =
+    "INSERT INTO event_log (last_sequence, first_sequence, events) VALUES (?, ?, ?)";
 
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -95,85 +83,26 @@ Error explain(Database& db, Error e, const std::string& item, bool request_row =
   return e;
 }
 
-Result<bool> write_path(Database& db, const core::CircuitRecord& rec, bool replace) {
-  const solver::Circuit& c = rec.circuit;
-  const std::int64_t id = c.id.value();
-  auto item = [&] { return fmt::format("circuit {}", id); };
-  if (replace) {
-    if (auto r = run(db, kDeleteHops, item, id); !r) return r;
-    if (auto r = run(db, kDeleteWavelengths, item, id); !r) return r;
-  }
-  for (std::size_t i = 0; i < c.hops.size(); ++i) {
-    const solver::Hop& h = c.hops[i];
-    auto r = run(
-        db, kInsertHop, [&] { return fmt::format("circuit {} hop {}", id, i); }, id,
-        static_cast<std::int64_t>(i), std::int64_t{h.optical_switch.value()}, h.in_port,
-        h.out_port);
-    if (!r) return r;
-  }
-  for (std::size_t i = 0; i < c.wavelengths.size(); ++i) {
-    auto r = run(
-        db, kInsertWavelength,
-        [&] { return fmt::format("circuit {} wavelength {}", id, c.wavelengths[i]); }, id,
-        static_cast<std::int64_t>(i), c.wavelengths[i]);
-    if (!r) return r;
-  }
+// A circuit listing a wavelength twice could not be loaded back as it was.
+Result<bool> check_wavelengths(const Database& db, const solver::Circuit& c) {
+  for (std::size_t i = 0; i < c.wavelengths.size(); ++i)
+    for (std::size_t j = i + 1; j < c.wavelengths.size(); ++j)
+      if (c.wavelengths[i] == c.wavelengths[j])
+        return unexpected(Error{"STORE_CONSTRAINT",
+                                fmt::format("store '{}': circuit {} lists wavelength {} twice",
+                                            db.path(), c.id.value(), c.wavelengths[i])});
   return true;
 }
 
-// Before a circuit's fixed fields change, its compact events get the full
-// snapshot they describe (the stored circuit with each event's own state),
-// since they could no longer be rebuilt from the circuit's rows.
-Result<bool> freeze_compact_events(Database& db, const core::CircuitRecord& stored) {
-  const std::int64_t id = stored.circuit.id.value();
-  auto st = db.cached(kCompactEventsOf);
-  if (!st) return unexpected(std::move(st).error());
-  Statement& q = **st;
-  q.bind_all(id);
-  std::vector<std::pair<std::int64_t, std::string>> frozen;
-  for (;;) {
-    auto row = q.step();
-    if (!row) return unexpected(std::move(row).error());
-    if (!*row) break;
-    core::CircuitRecord rec = stored;
-    const auto state = core::parse_circuit_state(q.text(1));
-    if (!state) {
-      q.reset();
-      return unexpected(Error{"STORE_CORRUPT", fmt::format("store '{}': event {} is unreadable",
-                                                           db.path(), q.int64(0))});
-    }
-    rec.state = *state;
-    rec.reason = q.text(2);
-    rec.lease_end =
-        q.is_null(3) ? std::nullopt : std::optional<TimePoint>(TimePoint::from_ns(q.int64(3)));
-    rec.updated = TimePoint::from_ns(q.int64(4));
-    frozen.emplace_back(q.int64(0), circuit_record_to_json(rec).dump());
-  }
-  q.reset();
-  for (const auto& [sequence, json] : frozen) {
-    // Captured by copy: clang 14 cannot capture a structured binding.
-    auto r = run(
-        db, kSetEventSnapshot, [s = sequence] { return fmt::format("event {}", s); }, json,
-        sequence);
-    if (!r) return r;
-  }
-  return true;
+Error dangling(const Database& db, const std::string& item) {
+  return Error{"STORE_CONSTRAINT",
+               fmt::format("store '{}': {} refers to a circuit that is neither stored nor "
+                           "in the batch",
+                           db.path(), item)};
 }
 
-Result<bool> write_links(Database& db, const core::RequestRecord& rec) {
-  const std::string& rid = rec.request.request_id;
-  for (const char* role : {"allocated", "preempted"}) {
-    const auto& ids = std::string_view(role) == "allocated" ? rec.circuits : rec.preempted;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      auto item = [&] {
-        return fmt::format("request '{}' ({} circuit {})", rid, role, ids[i].value());
-      };
-      auto r = run(db, kInsertLink, item, rid, role, static_cast<std::int64_t>(i),
-                   std::int64_t{ids[i].value()});
-      if (!r) return unexpected(explain(db, std::move(r).error(), item()));
-    }
-  }
-  return true;
+std::uint64_t fixed_hash(const std::string& encoded) {
+  return std::hash<std::string_view>{}(encoded);
 }
 
 }  // namespace
@@ -223,12 +152,14 @@ Result<bool> SqliteStore::commit(const WriteBatch& batch) {
   std::lock_guard lock(mu_);
   staged_.clear();
   released_.clear();
+  std::uint64_t high = high_.value_or(0);
   auto done = [&](Result<bool> r) {
     if (r) {
-      for (auto& [id, fixed] : staged_) fixed_[id] = std::move(fixed);
+      for (auto& [id, known] : staged_) known_[id] = known;
       // Released circuits rarely move again; forgetting them bounds the
       // memory by the live circuits (a later write looks them up again).
-      for (std::uint32_t id : released_) fixed_.erase(id);
+      for (std::uint32_t id : released_) known_.erase(id);
+      if (!batch.events.empty()) high_ = high;
     }
     staged_.clear();
     released_.clear();
@@ -236,19 +167,20 @@ Result<bool> SqliteStore::commit(const WriteBatch& batch) {
   };
   auto tx = Transaction::begin(*db_, Transaction::Kind::kWrite);
   if (!tx) return unexpected(std::move(tx).error());
-  if (auto r = write_batch(batch); !r) return done(std::move(r));  // tx's destructor rolls back
+  if (auto r = write_batch(batch, high); !r)
+    return done(std::move(r));  // tx's destructor rolls back
   return done(tx->commit());
 }
 
-Result<const std::string*> SqliteStore::stored_fixed(std::uint32_t id) {
+Result<const SqliteStore::Known*> SqliteStore::stored_known(std::uint32_t id) {
   if (auto it = staged_.find(id); it != staged_.end()) return &it->second;
-  if (auto it = fixed_.find(id); it != fixed_.end()) return &it->second;
-  auto found = read_circuits(*db_, CircuitSelection::kOne, CircuitId(id));
+  if (auto it = known_.find(id); it != known_.end()) return &it->second;
+  auto found = read_circuit_rows(*db_, CircuitSelection::kOne, CircuitId(id));
   if (!found) return unexpected(std::move(found).error());
   if (found->empty()) return nullptr;
-  std::string fixed;
-  encode_fixed(found->front(), fixed);
-  return &staged_.insert_or_assign(id, std::move(fixed)).first->second;
+  encode_fixed(found->front().record, scratch_);
+  return &staged_.insert_or_assign(id, Known{fixed_hash(scratch_), found->front().version})
+              .first->second;
 }
 
 Result<bool> SqliteStore::write_circuit(const core::CircuitRecord& rec) {
@@ -262,27 +194,35 @@ Result<bool> SqliteStore::write_circuit(const core::CircuitRecord& rec) {
   auto item = [&] { return fmt::format("circuit {}", id); };
   if (rec.state == core::CircuitState::kReleased) released_.push_back(id32);
   encode_fixed(rec, scratch_);
+  const std::uint64_t hash = fixed_hash(scratch_);
+  auto path_text = [&] {
+    hops_.clear();
+    append_hops(hops_, c.hops);
+    waves_.clear();
+    append_numbers(waves_, c.wavelengths);
+  };
 
-  const std::string* stored = nullptr;
+  const Known* stored = nullptr;
   if (auto it = staged_.find(id32); it != staged_.end())
     stored = &it->second;
-  else if (auto jt = fixed_.find(id32); jt != fixed_.end())
+  else if (auto jt = known_.find(id32); jt != known_.end())
     stored = &jt->second;
   if (!stored) {
     // Unknown to this store object: most likely new. One statement inserts
     // it, or does nothing if it is stored after all.
+    if (auto ok = check_wavelengths(db, c); !ok) return ok;
+    path_text();
     auto r = run(db, kInsertNewCircuit, item, id, c.request_id, rec.job_id, rec.tenant, c.priority,
                  core::to_string(rec.state), rec.reason, std::int64_t{c.a.value()},
                  std::int64_t{c.b.value()}, c.bandwidth.bits_per_second(),
                  ns_or_null(c.latency_max), c.min_margin.value(), ns_or_null(rec.lease_end),
-                 rec.created.since_epoch_ns(), rec.updated.since_epoch_ns());
+                 rec.created.since_epoch_ns(), rec.updated.since_epoch_ns(), hops_, waves_);
     if (!r) return unexpected(explain(db, std::move(r).error(), item()));
     if (db.changes() == 1) {
-      if (auto p = write_path(db, rec, /*replace=*/false); !p) return p;
-      staged_.insert_or_assign(id32, scratch_);
+      staged_.insert_or_assign(id32, Known{hash, 0});
       return true;
     }
-    auto s = stored_fixed(id32);  // stored by an earlier run of lightpathd
+    auto s = stored_known(id32);  // stored by an earlier run of lightpathd
     if (!s) return unexpected(std::move(s).error());
     stored = *s;
     if (!stored)
@@ -291,7 +231,7 @@ Result<bool> SqliteStore::write_circuit(const core::CircuitRecord& rec) {
                                                            path_, id)});
   }
 
-  if (*stored == scratch_) {
+  if (stored->fixed_hash == hash) {
     auto r = run(db, kUpdateCircuitState, item, core::to_string(rec.state), rec.reason,
                  ns_or_null(rec.lease_end), rec.updated.since_epoch_ns(), id);
     if (!r) return unexpected(explain(db, std::move(r).error(), item()));
@@ -299,87 +239,55 @@ Result<bool> SqliteStore::write_circuit(const core::CircuitRecord& rec) {
     // The row is gone (changed behind our back): forget what we knew and
     // write it in full.
     staged_.erase(id32);
-    fixed_.erase(id32);
+    known_.erase(id32);
     return write_circuit(rec);
   }
 
-  // Fixed fields change: keep the events written so far true, then rewrite.
-  auto old = read_circuits(db, CircuitSelection::kOne, c.id);
+  // Fixed fields change: the version events so far describe is kept, so
+  // they still read back as they were; then the circuit is rewritten.
+  if (auto ok = check_wavelengths(db, c); !ok) return ok;
+  auto old = read_circuit_rows(db, CircuitSelection::kOne, c.id);
   if (!old) return unexpected(std::move(old).error());
-  if (!old->empty())
-    if (auto r = freeze_compact_events(db, old->front()); !r) return r;
+  if (old->empty()) return unexpected(Error{"STORE_CORRUPT", path_ + ": " + item() + " vanished"});
+  const std::int64_t version = old->front().version;
+  auto kept =
+      run(db, kKeepVersion, item, id, version, circuit_record_to_json(old->front().record).dump());
+  if (!kept) return kept;
+  path_text();
   auto r = run(db, kRewriteCircuit, item, c.request_id, rec.job_id, rec.tenant, c.priority,
                core::to_string(rec.state), rec.reason, std::int64_t{c.a.value()},
                std::int64_t{c.b.value()}, c.bandwidth.bits_per_second(), ns_or_null(c.latency_max),
                c.min_margin.value(), ns_or_null(rec.lease_end), rec.created.since_epoch_ns(),
-               rec.updated.since_epoch_ns(), id);
+               rec.updated.since_epoch_ns(), hops_, waves_, version + 1, id);
   if (!r) return unexpected(explain(db, std::move(r).error(), item()));
-  if (auto p = write_path(db, rec, /*replace=*/true); !p) return p;
-  staged_.insert_or_assign(id32, scratch_);
+  staged_.insert_or_assign(id32, Known{hash, version + 1});
   return true;
 }
 
-Result<bool> SqliteStore::write_event(const core::CircuitEvent& ev) {
-  Database& db = *db_;
-  const core::CircuitRecord& rec = ev.circuit;
-  const std::int64_t sequence = static_cast<std::int64_t>(ev.sequence);
-  auto item = [&] { return fmt::format("event {}", sequence); };
-  // Compact when the event's circuit has the stored circuit's fixed fields.
-  // A circuit this store does not know is looked up; if it is not stored the
-  // insert below fails on the foreign key.
-  bool compact = false;
-  if (rec.circuit.id.valid() && rec.circuit.id.value() != 0) {
-    auto stored = stored_fixed(rec.circuit.id.value());
-    if (!stored) return unexpected(std::move(stored).error());
-    if (*stored) {
-      encode_fixed(rec, scratch_);
-      compact = **stored == scratch_;
+Result<bool> SqliteStore::check_circuits_stored(const core::RequestRecord& rec) {
+  for (const char* role : {"allocated", "preempted"}) {
+    const auto& ids = std::string_view(role) == "allocated" ? rec.circuits : rec.preempted;
+    for (CircuitId cid : ids) {
+      if (staged_.count(cid.value()) || known_.count(cid.value())) continue;
+      auto st = db_->cached(kCircuitExists);
+      if (!st) return unexpected(std::move(st).error());
+      (*st)->bind_all(std::int64_t{cid.value()});
+      auto row = (*st)->step();
+      (*st)->reset();
+      if (!row) return unexpected(std::move(row).error());
+      if (!*row)
+        return unexpected(dangling(*db_, fmt::format("request '{}' ({} circuit {})",
+                                                     rec.request.request_id, role, cid.value())));
     }
   }
-  std::optional<std::string> snapshot;
-  if (!compact) snapshot = circuit_record_to_json(rec).dump();
-  auto st = db.cached(kInsertEvent);
-  if (!st) return unexpected(std::move(st).error());
-  Statement& q = **st;
-  q.bind_all(sequence, ev.at.since_epoch_ns(), std::int64_t{rec.circuit.id.value()},
-             core::to_string(ev.previous), core::to_string(rec.state), rec.reason,
-             ns_or_null(rec.lease_end), rec.updated.since_epoch_ns());
-  if (snapshot) q.bind(9, *snapshot);  // unbound stays NULL
-  if (auto r = q.run(); !r) {
-    Error e = std::move(r).error();
-    e.message = item() + ": " + e.message;
-    return unexpected(explain(db, std::move(e), item()));
-  }
   return true;
 }
 
-Result<bool> SqliteStore::write_batch(const WriteBatch& batch) {
-  Database& db = *db_;
-  for (const auto& rec : batch.requests) {
-    const solver::CircuitRequest& q = rec.request;
-    auto item = [&] { return fmt::format("request '{}'", q.request_id); };
-    if (q.request_id.empty())
-      return unexpected(
-          Error{"STORE_INVALID", fmt::format("store '{}': a request without a request_id", path_)});
-    auto r = run(db, kInsertRequest, item, q.request_id, q.tenant, q.job_id, q.priority,
-                 request_to_json(q).dump(), rec.accepted ? 1 : 0, rec.reason, rec.message,
-                 rec.packet_flows_json, rec.created.since_epoch_ns());
-    if (!r) return unexpected(explain(db, std::move(r).error(), item(), /*request_row=*/true));
-  }
-  for (const auto& c : batch.circuits)
-    if (auto r = write_circuit(c); !r) return r;
-  for (const auto& rec : batch.requests)
-    if (auto r = write_links(db, rec); !r) return r;
-  if (batch.events.empty()) return true;
-
-  auto last = db.cached(kLastSequence);
-  if (!last) return unexpected(std::move(last).error());
-  (*last)->reset();
-  auto row = (*last)->step();
-  if (!row) return unexpected(std::move(row).error());
-  std::uint64_t high = *row ? static_cast<std::uint64_t>((*last)->int64(0)) : 0;
-  (*last)->reset();
-  for (const auto& ev : batch.events) {
+Result<bool> SqliteStore::write_events(const std::vector<core::CircuitEvent>& events,
+                                       std::uint64_t& high) {
+  lines_.clear();
+  const std::uint64_t first = events.front().sequence;
+  for (const auto& ev : events) {
     if (ev.sequence <= high ||
         ev.sequence > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
       return unexpected(Error{
@@ -387,11 +295,56 @@ Result<bool> SqliteStore::write_batch(const WriteBatch& batch) {
           fmt::format("store '{}': event {} does not follow {}: sequences must strictly increase",
                       path_, ev.sequence, high)});
     high = ev.sequence;
-    if (auto r = write_event(ev); !r) return r;
+    const core::CircuitRecord& rec = ev.circuit;
+    // Compact when the event's circuit has a stored version's fixed fields.
+    const Known* known = nullptr;
+    if (rec.circuit.id.valid() && rec.circuit.id.value() != 0) {
+      auto k = stored_known(rec.circuit.id.value());
+      if (!k) return unexpected(std::move(k).error());
+      known = *k;
+    }
+    if (!known)
+      return unexpected(dangling(
+          *db_, fmt::format("event {} (circuit {})", ev.sequence, rec.circuit.id.value())));
+    encode_fixed(rec, scratch_);
+    if (known->fixed_hash == fixed_hash(scratch_))
+      append_event_line(lines_, ev, known->version, {});
+    else
+      append_event_line(lines_, ev, std::nullopt, circuit_record_to_json(rec).dump());
   }
   return run(
-      db, kSetLastSequence, [] { return std::string("event counter"); },
-      static_cast<std::int64_t>(high));
+      *db_, kInsertEvents, [&] { return fmt::format("events {}..{}", first, high); },
+      static_cast<std::int64_t>(high), static_cast<std::int64_t>(first), lines_);
+}
+
+Result<bool> SqliteStore::write_batch(const WriteBatch& batch, std::uint64_t& high) {
+  Database& db = *db_;
+  for (const auto& c : batch.circuits)
+    if (auto r = write_circuit(c); !r) return r;
+  for (const auto& rec : batch.requests) {
+    const solver::CircuitRequest& q = rec.request;
+    auto item = [&] { return fmt::format("request '{}'", q.request_id); };
+    if (q.request_id.empty())
+      return unexpected(
+          Error{"STORE_INVALID", fmt::format("store '{}': a request without a request_id", path_)});
+    if (auto ok = check_circuits_stored(rec); !ok) return ok;
+    hops_.clear();
+    append_numbers(hops_, rec.circuits);
+    waves_.clear();
+    append_numbers(waves_, rec.preempted);
+    auto r = run(db, kInsertRequest, item, q.request_id, q.tenant, q.job_id, q.priority,
+                 request_to_json(q).dump(), rec.accepted ? 1 : 0, rec.reason, rec.message,
+                 rec.packet_flows_json, rec.created.since_epoch_ns(), hops_, waves_);
+    if (!r) return unexpected(explain(db, std::move(r).error(), item(), /*request_row=*/true));
+  }
+  if (batch.events.empty()) return true;
+  if (!high_) {
+    auto h = read_high_water(db);
+    if (!h) return unexpected(std::move(h).error());
+    high_ = *h;
+  }
+  high = *high_;
+  return write_events(batch.events, high);
 }
 
 Result<Snapshot> SqliteStore::load() const {
@@ -406,9 +359,9 @@ Result<Snapshot> SqliteStore::load() const {
   auto circuits = read_circuits(*db_, CircuitSelection::kNotReleased, CircuitId());
   if (!circuits) return unexpected(std::move(circuits).error());
   snap.circuits = std::move(*circuits);
-  auto last = db_->query_int(kLastSequence);
+  auto last = read_high_water(*db_);
   if (!last) return unexpected(std::move(last).error());
-  snap.last_event_sequence = static_cast<std::uint64_t>(*last);
+  snap.last_event_sequence = *last;
   auto max_id = db_->query_int("SELECT MAX(id) FROM circuits");
   if (!max_id) return unexpected(std::move(max_id).error());
   snap.next_circuit_id = static_cast<std::uint32_t>(*max_id + 1);
@@ -453,7 +406,7 @@ Result<std::vector<core::CircuitEvent>> SqliteStore::events_after(std::uint64_t 
 
 Result<std::uint64_t> SqliteStore::first_event_sequence() const {
   std::lock_guard lock(mu_);
-  auto v = db_->query_int("SELECT MIN(sequence) FROM events");
+  auto v = db_->query_int("SELECT MIN(first_sequence) FROM event_log");
   if (!v) return unexpected(std::move(v).error());
   return static_cast<std::uint64_t>(*v);
 }
@@ -462,18 +415,34 @@ Result<std::size_t> SqliteStore::trim_events(std::size_t keep) {
   std::lock_guard lock(mu_);
   auto tx = Transaction::begin(*db_, Transaction::Kind::kWrite);
   if (!tx) return unexpected(std::move(tx).error());
-  // The newest `keep` stay; with fewer stored, the subquery is NULL and
-  // nothing matches. The counter is untouched, so sequences never go back.
-  auto r = run(
-      *db_,
-      "DELETE FROM events WHERE sequence <= (SELECT sequence FROM events "
-      "ORDER BY sequence DESC LIMIT 1 OFFSET ?)",
-      [] { return std::string("trimming events"); }, static_cast<std::int64_t>(keep));
-  if (!r) return unexpected(std::move(r).error());
-  auto dropped = db_->query_int("SELECT changes()");
-  if (!dropped) return unexpected(std::move(dropped).error());
+  // The high-water mark goes to the counter first, so that trimming
+  // everything never lets a sequence number be issued twice.
+  auto high = read_high_water(*db_);
+  if (!high) return unexpected(std::move(high).error());
+  auto what = [] { return std::string("trimming events"); };
+  if (auto r = run(*db_, kSetHighWater, what, static_cast<std::int64_t>(*high)); !r)
+    return unexpected(std::move(r).error());
+  auto cut = plan_trim(*db_, keep);
+  if (!cut) return unexpected(std::move(cut).error());
+  if (cut->boundary > 0) {
+    if (cut->rewritten.empty()) {
+      if (auto r = run(*db_, "DELETE FROM event_log WHERE last_sequence <= ?", what, cut->boundary);
+          !r)
+        return unexpected(std::move(r).error());
+    } else {
+      if (auto r = run(*db_, "DELETE FROM event_log WHERE last_sequence < ?", what, cut->boundary);
+          !r)
+        return unexpected(std::move(r).error());
+      if (auto r = run(*db_,
+                       "UPDATE event_log SET first_sequence = ?, events = ? "
+                       "WHERE last_sequence = ?",
+                       what, cut->first_kept, cut->rewritten, cut->boundary);
+          !r)
+        return unexpected(std::move(r).error());
+    }
+  }
   if (auto c = tx->commit(); !c) return unexpected(std::move(c).error());
-  return static_cast<std::size_t>(*dropped);
+  return cut->dropped;
 }
 
 Result<bool> SqliteStore::integrity_check() const {

@@ -69,8 +69,8 @@ class SqliteStore {
 
   // One transaction (BEGIN IMMEDIATE ... COMMIT). On any error it rolls back
   // and returns the error naming the offending item; the store is unchanged.
-  // Writes in order requests, circuits, request-circuit links, events, so a
-  // request or event may refer to a circuit of the same batch.
+  // Writes circuits, then requests, then events, so a request or event may
+  // refer to a circuit of the same batch.
   Result<bool> commit(const WriteBatch& batch);
 
   Result<Snapshot> load() const;
@@ -93,27 +93,37 @@ class SqliteStore {
 
  private:
   SqliteStore(std::string path, std::unique_ptr<Database> db, int version);
-  Result<bool> write_batch(const WriteBatch& batch);
+  // What the store knows of a stored circuit: a hash of its fixed fields'
+  // encoding (store_rows.h) and the version number of those fields.
+  struct Known {
+    std::uint64_t fixed_hash = 0;
+    std::int64_t version = 0;
+  };
+  // `high` is the log's high-water mark, moved by the batch's events.
+  Result<bool> write_batch(const WriteBatch& batch, std::uint64_t& high);
   Result<bool> write_circuit(const core::CircuitRecord& rec);
-  Result<bool> write_event(const core::CircuitEvent& ev);
-  // The fixed fields of the circuit as stored, from memory or the database;
-  // nullptr if the circuit is not stored.
-  Result<const std::string*> stored_fixed(std::uint32_t id);
+  Result<bool> check_circuits_stored(const core::RequestRecord& rec);
+  Result<bool> write_events(const std::vector<core::CircuitEvent>& events, std::uint64_t& high);
+  // The circuit as stored, from memory or the database; nullptr if it is not stored.
+  Result<const Known*> stored_known(std::uint32_t id);
 
   std::string path_;
   std::unique_ptr<Database> db_;
   int schema_version_ = 0;
   mutable std::mutex mu_;
-  // Circuit id -> encoding of its fixed fields (everything but state, reason,
-  // lease end and update time) as committed, for circuits this store wrote or
-  // looked up, released ones excepted. It lets an unchanged circuit be
-  // updated in place and its events be stored compact. The store assumes it
+  // Circuit id -> its fixed fields (everything but state, reason, lease end
+  // and update time) as committed, for circuits this store wrote or looked
+  // up, released ones excepted. It lets an unchanged circuit be updated in
+  // place and its events be stored compact. A 64-bit hash rather than the
+  // encoding keeps this small at 100,000 live circuits. The store assumes it
   // is the only writer of circuits (another process may read).
-  std::unordered_map<std::uint32_t, std::string> fixed_;
-  // The batch in progress: entries become fixed_ only once COMMIT succeeded.
-  std::unordered_map<std::uint32_t, std::string> staged_;
+  std::unordered_map<std::uint32_t, Known> known_;
+  // The batch in progress: entries become known_ only once COMMIT succeeded.
+  std::unordered_map<std::uint32_t, Known> staged_;
   std::vector<std::uint32_t> released_;
-  std::string scratch_;
+  // The event log's high-water mark as committed, once read.
+  std::optional<std::uint64_t> high_;
+  std::string scratch_, hops_, waves_, lines_;
 };
 
 }  // namespace lightpath::store

@@ -4,50 +4,37 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <unordered_map>
 
 #include "controller/store/record_json.h"
+#include "controller/store/row_text.h"
 
 namespace lightpath::store {
 namespace {
 
 constexpr const char* kAllRequests =
-    "SELECT request_id, body, accepted, reason, message, packet_flows_json, created_ns "
-    "FROM requests ORDER BY request_id";
+    "SELECT request_id, body, accepted, reason, message, packet_flows_json, created_ns, "
+    "circuit_ids, preempted_ids FROM requests ORDER BY request_id";
 constexpr const char* kOneRequest =
-    "SELECT request_id, body, accepted, reason, message, packet_flows_json, created_ns "
-    "FROM requests WHERE request_id = ?";
-constexpr const char* kAllLinks =
-    "SELECT request_id, role, circuit_id FROM request_circuits ORDER BY request_id, role, idx";
-constexpr const char* kOneLinks =
-    "SELECT request_id, role, circuit_id FROM request_circuits WHERE request_id = ? "
-    "ORDER BY role, idx";
+    "SELECT request_id, body, accepted, reason, message, packet_flows_json, created_ns, "
+    "circuit_ids, preempted_ids FROM requests WHERE request_id = ?";
 
 // Column order shared by both circuit queries; see circuit_from_row.
 constexpr const char* kLiveCircuits =
     "SELECT id, request_id, job_id, tenant, priority, state, reason, a_port, b_port, "
-    "bandwidth_bps, latency_max_ns, min_margin_db, lease_end_ns, created_ns, updated_ns "
-    "FROM circuits WHERE state <> 'RELEASED' ORDER BY id";
+    "bandwidth_bps, latency_max_ns, min_margin_db, lease_end_ns, created_ns, updated_ns, "
+    "hops, wavelengths, version FROM circuits WHERE state <> 'RELEASED' ORDER BY id";
 constexpr const char* kOneCircuit =
     "SELECT id, request_id, job_id, tenant, priority, state, reason, a_port, b_port, "
-    "bandwidth_bps, latency_max_ns, min_margin_db, lease_end_ns, created_ns, updated_ns "
-    "FROM circuits WHERE id = ?";
-constexpr const char* kLiveHops =
-    "SELECT h.circuit_id, h.switch_id, h.in_port, h.out_port FROM circuit_hops h "
-    "JOIN circuits c ON c.id = h.circuit_id WHERE c.state <> 'RELEASED' "
-    "ORDER BY h.circuit_id, h.idx";
-constexpr const char* kOneHops =
-    "SELECT circuit_id, switch_id, in_port, out_port FROM circuit_hops WHERE circuit_id = ? "
-    "ORDER BY idx";
-constexpr const char* kLiveWavelengths =
-    "SELECT w.circuit_id, w.wavelength FROM circuit_wavelengths w "
-    "JOIN circuits c ON c.id = w.circuit_id WHERE c.state <> 'RELEASED' "
-    "ORDER BY w.circuit_id, w.idx";
-constexpr const char* kOneWavelengths =
-    "SELECT circuit_id, wavelength FROM circuit_wavelengths WHERE circuit_id = ? ORDER BY idx";
-constexpr const char* kEventsAfter =
-    "SELECT sequence, at_ns, previous_state, state, reason, lease_end_ns, updated_ns, snapshot, "
-    "circuit_id FROM events WHERE sequence > ? ORDER BY sequence LIMIT ?";
+    "bandwidth_bps, latency_max_ns, min_margin_db, lease_end_ns, created_ns, updated_ns, "
+    "hops, wavelengths, version FROM circuits WHERE id = ?";
+constexpr const char* kOldVersion =
+    "SELECT record FROM circuit_history WHERE circuit_id = ? AND version = ?";
+constexpr const char* kBlocksAfter =
+    "SELECT events FROM event_log WHERE last_sequence > ? ORDER BY last_sequence";
+constexpr const char* kBlocksNewestFirst =
+    "SELECT last_sequence, events FROM event_log ORDER BY last_sequence DESC";
 
 std::int64_t clamp_to_int64(std::uint64_t v) {
   constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
@@ -96,14 +83,29 @@ Result<core::CircuitRecord> circuit_from_row(const Database& db, const Statement
   if (!st.is_null(12)) rec.lease_end = TimePoint::from_ns(st.int64(12));
   rec.created = TimePoint::from_ns(st.int64(13));
   rec.updated = TimePoint::from_ns(st.int64(14));
+  auto hops = parse_hops(st.text(15));
+  auto waves = parse_numbers(st.text(16));
+  if (!hops || !waves)
+    return unexpected(corrupt(db, fmt::format("circuit {}: unreadable path", c.id.value())));
+  c.hops = std::move(*hops);
+  for (auto w : *waves) c.wavelengths.push_back(static_cast<int>(w));
   return rec;
+}
+
+Result<std::vector<CircuitId>> ids_from(const Database& db, const std::string& request,
+                                        const std::string& text) {
+  auto numbers = parse_numbers(text);
+  if (!numbers)
+    return unexpected(corrupt(db, fmt::format("request '{}': unreadable circuit ids", request)));
+  std::vector<CircuitId> ids;
+  for (auto n : *numbers) ids.emplace_back(static_cast<std::uint32_t>(n));
+  return ids;
 }
 
 }  // namespace
 
 Result<std::vector<core::RequestRecord>> read_requests(Database& db, const std::string* only) {
   std::vector<core::RequestRecord> out;
-  std::unordered_map<std::string, std::size_t> index;
   auto st = db.cached(only ? kOneRequest : kAllRequests);
   if (!st) return unexpected(std::move(st).error());
   Statement& q = **st;
@@ -125,34 +127,23 @@ Result<std::vector<core::RequestRecord>> read_requests(Database& db, const std::
     rec.message = q.text(4);
     rec.packet_flows_json = q.text(5);
     rec.created = TimePoint::from_ns(q.int64(6));
-    index.emplace(id, out.size());
+    auto circuits = ids_from(db, id, q.text(7));
+    if (!circuits) return unexpected(std::move(circuits).error());
+    auto preempted = ids_from(db, id, q.text(8));
+    if (!preempted) return unexpected(std::move(preempted).error());
+    rec.circuits = std::move(*circuits);
+    rec.preempted = std::move(*preempted);
     out.push_back(std::move(rec));
-    return true;
-  });
-  if (!rows) return unexpected(std::move(rows).error());
-
-  auto links = db.cached(only ? kOneLinks : kAllLinks);
-  if (!links) return unexpected(std::move(links).error());
-  Statement& l = **links;
-  l.reset();
-  if (only) l.bind(1, *only);
-  rows = each_row(l, [&]() -> Result<bool> {
-    auto it = index.find(l.text(0));
-    if (it == index.end()) return true;  // the foreign key makes this impossible
-    core::RequestRecord& rec = out[it->second];
-    const CircuitId id(static_cast<std::uint32_t>(l.int64(2)));
-    (l.text(1) == "allocated" ? rec.circuits : rec.preempted).push_back(id);
     return true;
   });
   if (!rows) return unexpected(std::move(rows).error());
   return out;
 }
 
-Result<std::vector<core::CircuitRecord>> read_circuits(Database& db, CircuitSelection which,
-                                                       CircuitId id) {
+Result<std::vector<StoredCircuit>> read_circuit_rows(Database& db, CircuitSelection which,
+                                                     CircuitId id) {
   const bool one = which == CircuitSelection::kOne;
-  std::vector<core::CircuitRecord> out;
-  std::unordered_map<std::uint32_t, std::size_t> index;
+  std::vector<StoredCircuit> out;
   auto st = db.cached(one ? kOneCircuit : kLiveCircuits);
   if (!st) return unexpected(std::move(st).error());
   Statement& q = **st;
@@ -161,113 +152,170 @@ Result<std::vector<core::CircuitRecord>> read_circuits(Database& db, CircuitSele
   auto rows = each_row(q, [&]() -> Result<bool> {
     auto rec = circuit_from_row(db, q);
     if (!rec) return unexpected(std::move(rec).error());
-    index.emplace(rec->circuit.id.value(), out.size());
-    out.push_back(std::move(*rec));
-    return true;
-  });
-  if (!rows) return unexpected(std::move(rows).error());
-
-  auto hops = db.cached(one ? kOneHops : kLiveHops);
-  if (!hops) return unexpected(std::move(hops).error());
-  Statement& h = **hops;
-  h.reset();
-  if (one) h.bind(1, std::int64_t{id.value()});
-  rows = each_row(h, [&]() -> Result<bool> {
-    auto it = index.find(static_cast<std::uint32_t>(h.int64(0)));
-    if (it != index.end())
-      out[it->second].circuit.hops.push_back({SwitchId(static_cast<std::uint32_t>(h.int64(1))),
-                                              static_cast<int>(h.int64(2)),
-                                              static_cast<int>(h.int64(3))});
-    return true;
-  });
-  if (!rows) return unexpected(std::move(rows).error());
-
-  auto waves = db.cached(one ? kOneWavelengths : kLiveWavelengths);
-  if (!waves) return unexpected(std::move(waves).error());
-  Statement& w = **waves;
-  w.reset();
-  if (one) w.bind(1, std::int64_t{id.value()});
-  rows = each_row(w, [&]() -> Result<bool> {
-    auto it = index.find(static_cast<std::uint32_t>(w.int64(0)));
-    if (it != index.end())
-      out[it->second].circuit.wavelengths.push_back(static_cast<int>(w.int64(1)));
+    out.push_back({std::move(*rec), q.int64(17)});
     return true;
   });
   if (!rows) return unexpected(std::move(rows).error());
   return out;
 }
 
-Result<std::vector<core::CircuitEvent>> read_events(Database& db, std::uint64_t after,
-                                                    std::size_t limit) {
-  struct Row {
-    core::CircuitEvent ev;
-    std::uint32_t circuit_id = 0;
-    bool compact = false;
-  };
-  std::vector<Row> rows;
-  auto st = db.cached(kEventsAfter);
+Result<std::vector<core::CircuitRecord>> read_circuits(Database& db, CircuitSelection which,
+                                                       CircuitId id) {
+  auto rows = read_circuit_rows(db, which, id);
+  if (!rows) return unexpected(std::move(rows).error());
+  std::vector<core::CircuitRecord> out;
+  out.reserve(rows->size());
+  for (auto& r : *rows) out.push_back(std::move(r.record));
+  return out;
+}
+
+Result<std::uint64_t> read_high_water(Database& db) {
+  auto v = db.query_int(
+      "SELECT max((SELECT value FROM counters WHERE name = 'last_event_sequence'), "
+      "COALESCE((SELECT MAX(last_sequence) FROM event_log), 0))");
+  if (!v) return unexpected(std::move(v).error());
+  return static_cast<std::uint64_t>(*v);
+}
+
+namespace {
+
+// The fixed fields a compact event shares: the circuit's current row, or a
+// version kept in circuit_history when the circuit was rewritten since.
+Result<core::CircuitRecord> circuit_version(Database& db, const EventLine& line) {
+  auto current = read_circuit_rows(db, CircuitSelection::kOne, CircuitId(line.circuit_id));
+  if (!current) return unexpected(std::move(current).error());
+  if (current->empty())
+    return unexpected(corrupt(
+        db, fmt::format("event {}: circuit {} is not stored", line.sequence, line.circuit_id)));
+  if (current->front().version == *line.version) return std::move(current->front().record);
+  auto st = db.cached(kOldVersion);
   if (!st) return unexpected(std::move(st).error());
   Statement& q = **st;
-  q.bind_all(clamp_to_int64(after), clamp_to_int64(limit));
-  auto done = each_row(q, [&]() -> Result<bool> {
-    Row row;
-    core::CircuitEvent& ev = row.ev;
-    ev.sequence = static_cast<std::uint64_t>(q.int64(0));
-    ev.at = TimePoint::from_ns(q.int64(1));
-    const auto previous = core::parse_circuit_state(q.text(2));
-    if (!previous)
-      return unexpected(corrupt(db, fmt::format("event {} is unreadable", ev.sequence)));
-    ev.previous = *previous;
-    if (q.is_null(7)) {
-      const auto state = core::parse_circuit_state(q.text(3));
-      if (!state)
-        return unexpected(corrupt(db, fmt::format("event {} is unreadable", ev.sequence)));
-      ev.circuit.state = *state;
-      ev.circuit.reason = q.text(4);
-      if (!q.is_null(5)) ev.circuit.lease_end = TimePoint::from_ns(q.int64(5));
-      ev.circuit.updated = TimePoint::from_ns(q.int64(6));
-      row.circuit_id = static_cast<std::uint32_t>(q.int64(8));
-      row.compact = true;
-    } else {
-      auto snapshot = nlohmann::json::parse(q.text(7), nullptr, /*allow_exceptions=*/false);
-      if (snapshot.is_discarded())
-        return unexpected(corrupt(db, fmt::format("event {} is unreadable", ev.sequence)));
-      auto rec = circuit_record_from_json(snapshot);
-      if (!rec)
-        return unexpected(
-            corrupt(db, fmt::format("event {}: {}", ev.sequence, rec.error().message)));
-      ev.circuit = std::move(*rec);
-    }
-    rows.push_back(std::move(row));
-    return true;
-  });
-  if (!done) return unexpected(std::move(done).error());
+  q.bind_all(std::int64_t{line.circuit_id}, *line.version);
+  auto row = q.step();
+  if (!row) return unexpected(std::move(row).error());
+  std::string json = *row ? q.text(0) : std::string();
+  q.reset();
+  if (!*row)
+    return unexpected(corrupt(db, fmt::format("event {}: circuit {} version {} is not stored",
+                                              line.sequence, line.circuit_id, *line.version)));
+  auto rec = circuit_record_from_json(nlohmann::json::parse(json, nullptr, false));
+  if (!rec)
+    return unexpected(
+        corrupt(db, fmt::format("event {}: circuit {} version {}: {}", line.sequence,
+                                line.circuit_id, *line.version, rec.error().message)));
+  return std::move(*rec);
+}
 
-  // The fixed fields of compact events come from their circuits' rows.
-  std::unordered_map<std::uint32_t, core::CircuitRecord> circuits;
-  std::vector<core::CircuitEvent> out;
-  out.reserve(rows.size());
-  for (Row& row : rows) {
-    if (row.compact) {
-      auto it = circuits.find(row.circuit_id);
-      if (it == circuits.end()) {
-        auto found = read_circuits(db, CircuitSelection::kOne, CircuitId(row.circuit_id));
-        if (!found) return unexpected(std::move(found).error());
-        if (found->empty())
-          return unexpected(corrupt(db, fmt::format("event {}: circuit {} is not stored",
-                                                    row.ev.sequence, row.circuit_id)));
-        it = circuits.emplace(row.circuit_id, std::move(found->front())).first;
-      }
-      core::CircuitRecord rec = it->second;
-      rec.state = row.ev.circuit.state;
-      rec.reason = std::move(row.ev.circuit.reason);
-      rec.lease_end = row.ev.circuit.lease_end;
-      rec.updated = row.ev.circuit.updated;
-      row.ev.circuit = std::move(rec);
+Result<core::CircuitEvent> event_from_line(
+    Database& db, EventLine& line,
+    std::map<std::pair<std::uint32_t, std::int64_t>, core::CircuitRecord>& versions) {
+  core::CircuitEvent ev;
+  ev.sequence = line.sequence;
+  ev.at = TimePoint::from_ns(line.at_ns);
+  const auto previous = core::parse_circuit_state(line.previous);
+  const auto state = core::parse_circuit_state(line.state);
+  if (!previous || !state)
+    return unexpected(corrupt(db, fmt::format("event {} is unreadable", ev.sequence)));
+  ev.previous = *previous;
+  if (line.version) {
+    const auto key = std::make_pair(line.circuit_id, *line.version);
+    auto it = versions.find(key);
+    if (it == versions.end()) {
+      auto rec = circuit_version(db, line);
+      if (!rec) return unexpected(std::move(rec).error());
+      it = versions.emplace(key, std::move(*rec)).first;
     }
-    out.push_back(std::move(row.ev));
+    ev.circuit = it->second;
+  } else {
+    auto snapshot = nlohmann::json::parse(line.snapshot, nullptr, /*allow_exceptions=*/false);
+    auto rec = circuit_record_from_json(snapshot);
+    if (snapshot.is_discarded() || !rec)
+      return unexpected(corrupt(db, fmt::format("event {} is unreadable", ev.sequence)));
+    ev.circuit = std::move(*rec);
+  }
+  ev.circuit.state = *state;
+  ev.circuit.reason = std::move(line.reason);
+  ev.circuit.lease_end = line.lease_end_ns
+                             ? std::optional<TimePoint>(TimePoint::from_ns(*line.lease_end_ns))
+                             : std::nullopt;
+  ev.circuit.updated = TimePoint::from_ns(line.updated_ns);
+  return ev;
+}
+
+}  // namespace
+
+Result<std::vector<core::CircuitEvent>> read_events(Database& db, std::uint64_t after,
+                                                    std::size_t limit) {
+  std::vector<EventLine> lines;
+  auto st = db.cached(kBlocksAfter);
+  if (!st) return unexpected(std::move(st).error());
+  Statement& q = **st;
+  q.bind_all(clamp_to_int64(after));
+  for (;;) {
+    if (lines.size() >= limit) break;
+    auto row = q.step();
+    if (!row) return unexpected(std::move(row).error());
+    if (!*row) break;
+    auto block = parse_event_lines(q.text(0));
+    if (!block) {
+      q.reset();
+      return unexpected(corrupt(db, fmt::format("an event block after {} is unreadable", after)));
+    }
+    for (auto& line : *block)
+      if (line.sequence > after && lines.size() < limit) lines.push_back(std::move(line));
+  }
+  q.reset();
+  std::map<std::pair<std::uint32_t, std::int64_t>, core::CircuitRecord> versions;
+  std::vector<core::CircuitEvent> out;
+  out.reserve(lines.size());
+  for (auto& line : lines) {
+    auto ev = event_from_line(db, line, versions);
+    if (!ev) return unexpected(std::move(ev).error());
+    out.push_back(std::move(*ev));
   }
   return out;
+}
+
+Result<TrimPlan> plan_trim(Database& db, std::size_t keep) {
+  TrimPlan plan;
+  auto st = db.cached(kBlocksNewestFirst);
+  if (!st) return unexpected(std::move(st).error());
+  Statement& q = **st;
+  q.reset();
+  std::size_t kept = 0;
+  for (;;) {
+    auto row = q.step();
+    if (!row) return unexpected(std::move(row).error());
+    if (!*row) break;
+    const std::string text = q.text(1);
+    const std::size_t n = text.empty() ? 0 : 1 + std::count(text.begin(), text.end(), '\n');
+    if (plan.boundary > 0) {  // older than the cut: dropped whole
+      plan.dropped += n;
+      continue;
+    }
+    if (kept + n <= keep) {
+      kept += n;
+      continue;
+    }
+    // The cut falls in this block: its newest `keep - kept` events stay.
+    plan.boundary = q.int64(0);
+    const std::size_t stay = keep - kept;
+    plan.dropped += n - stay;
+    if (stay > 0) {
+      std::size_t at = text.size();
+      for (std::size_t i = 0; i < stay; ++i) at = text.rfind('\n', at - 1);
+      plan.rewritten = text.substr(at + 1);
+      auto lines = parse_event_lines(plan.rewritten);
+      if (!lines || lines->empty()) {
+        q.reset();
+        return unexpected(corrupt(db, "an event block is unreadable"));
+      }
+      plan.first_kept = static_cast<std::int64_t>(lines->front().sequence);
+    }
+  }
+  q.reset();
+  return plan;
 }
 
 namespace {

@@ -1,6 +1,5 @@
-// Schema migrations: a store written at version 1 (before the event counter
-// and events.state existed) is upgraded in place with its data; a store from
-// a newer lightpathd is refused.
+// Schema migrations: stores written at versions 1, 2 and 3 are upgraded in
+// place with their data; a store from a newer lightpathd is refused.
 
 #include "controller/store/record_json.h"
 #include "controller/store/schema.h"
@@ -47,7 +46,7 @@ TEST_CASE("opening a version 1 store migrates it to the latest, keeping its data
 
   auto s = open_store(path);
   CHECK(s->schema_version() == store::latest_schema_version());
-  CHECK(s->schema_version() == 3);
+  CHECK(s->schema_version() == 4);
   auto snap = s->load();
   REQUIRE(snap);
   REQUIRE(snap->circuits.size() == 1);
@@ -71,12 +70,16 @@ TEST_CASE("opening a version 1 store migrates it to the latest, keeping its data
   auto db = store::Database::open(path, false);
   REQUIRE(db);
   store::Database& d = **db;
-  // The new column was filled from the snapshots written before it existed.
-  CHECK(d.query_text("SELECT group_concat(state, ',') FROM (SELECT state FROM events "
-                     "ORDER BY sequence)")
-            ->value_or("") == "PROGRAMMING,ACTIVE,ACTIVE");
-  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 3);
-  CHECK(*d.query_int("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_circuit'") == 1);
+  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 4);
+  CHECK(*d.query_int("SELECT count(*) FROM sqlite_master WHERE name IN ('events', "
+                     "'circuit_hops', 'circuit_wavelengths', 'request_circuits')") == 0);
+  // The states were filled from the snapshots written before version 2 had a column for them.
+  auto again = open_store(path);
+  auto all = again->events_after(0, 10);
+  REQUIRE(all);
+  std::string states;
+  for (const auto& e : *all) states += std::string(core::to_string(e.circuit.state)) + ",";
+  CHECK(states == "PROGRAMMING,ACTIVE,ACTIVE,");
 }
 
 // Creates `path` as version 2 left it: circuit 5 with one hop and one
@@ -121,7 +124,7 @@ TEST_CASE("opening a version 2 store migrates its events to the compact form, lo
   const auto path = dir.file("v2.db");
   const auto written = write_version_2(path);
   auto s = open_store(path);
-  CHECK(s->schema_version() == 3);
+  CHECK(s->schema_version() == 4);
 
   // Old events keep their snapshots: they read back exactly as written,
   // though the circuit's rows now hold another path.
@@ -154,15 +157,119 @@ TEST_CASE("opening a version 2 store migrates its events to the compact form, lo
   auto db = store::Database::open(path, false);
   REQUIRE(db);
   store::Database& d = **db;
-  CHECK(*d.query_int("SELECT count(*) FROM events WHERE snapshot IS NULL") == 1);
-  // The new columns of old rows were filled from their snapshots.
-  CHECK(d.query_text("SELECT group_concat(reason || '/' || updated_ns, ',') FROM (SELECT * FROM "
-                     "events ORDER BY sequence)")
-            ->value_or("") == "programmed/3000,programmed/8000,lease over/99");
-  CHECK(*d.query_int("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_circuit'") == 1);
-  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 3);
+  // The two old events kept their snapshots; the new one is compact.
+  CHECK(*d.query_int("SELECT count(*) FROM event_log WHERE events LIKE '%	{%'") == 2);
+  CHECK(d.query_text("SELECT events FROM event_log WHERE last_sequence = 9")->value_or("") ==
+        "9	" + std::to_string(next.events[0].at.since_epoch_ns()) +
+            "	5	0	ACTIVE	RELEASING	lease over		99	");
+  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 4);
   auto s2 = open_store(path);
   REQUIRE(s2->integrity_check());
+}
+
+// Creates `path` as version 3 left it: request r1 holding circuit 5 (two
+// hops, three wavelengths) and having preempted circuit 6, and events for
+// circuit 5 written compact, one with a reason that holds a tab, a newline
+// and a backslash, then one with a JSON snapshot.
+std::vector<core::CircuitEvent> write_version_3(const std::string& path,
+                                                const core::RequestRecord& request,
+                                                const std::vector<core::CircuitRecord>& circuits) {
+  auto db = store::Database::open(path, true);
+  REQUIRE(db);
+  store::Database& d = **db;
+  for (int v : {1, 2, 3}) {
+    REQUIRE(d.exec(store::migrations()[v - 1].sql));
+    auto st = d.prepare("INSERT INTO schema_migrations VALUES (?, 0)");
+    REQUIRE(st);
+    st->bind_all(v);
+    REQUIRE(st->run());
+  }
+  auto req = d.prepare("INSERT INTO requests VALUES (?, ?, ?, ?, ?, 1, '', ?, ?, ?)");
+  REQUIRE(req);
+  req->bind_all(request.request.request_id, request.request.tenant, request.request.job_id,
+                request.request.priority, store::request_to_json(request.request).dump(),
+                request.message, request.packet_flows_json, request.created.since_epoch_ns());
+  REQUIRE(req->run());
+  REQUIRE(
+      d.exec("INSERT INTO request_circuits VALUES ('r1', 'allocated', 0, 5), "
+             "('r1', 'preempted', 0, 6)"));
+  for (const auto& c : circuits) {
+    const solver::Circuit& k = c.circuit;
+    auto st =
+        d.prepare("INSERT INTO circuits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    REQUIRE(st);
+    st->bind_all(std::int64_t{k.id.value()}, k.request_id, c.job_id, c.tenant, k.priority,
+                 core::to_string(c.state), c.reason, std::int64_t{k.a.value()},
+                 std::int64_t{k.b.value()}, k.bandwidth.bits_per_second(),
+                 std::optional<std::int64_t>(k.latency_max->count_ns()), k.min_margin.value(),
+                 std::optional<std::int64_t>(c.lease_end->since_epoch_ns()),
+                 c.created.since_epoch_ns(), c.updated.since_epoch_ns());
+    REQUIRE(st->run());
+    for (std::size_t i = 0; i < k.hops.size(); ++i) {
+      auto h = d.prepare("INSERT INTO circuit_hops VALUES (?, ?, ?, ?, ?)");
+      REQUIRE(h);
+      h->bind_all(std::int64_t{k.id.value()}, static_cast<std::int64_t>(i),
+                  std::int64_t{k.hops[i].optical_switch.value()}, k.hops[i].in_port,
+                  k.hops[i].out_port);
+      REQUIRE(h->run());
+    }
+    for (std::size_t i = 0; i < k.wavelengths.size(); ++i) {
+      auto w = d.prepare("INSERT INTO circuit_wavelengths VALUES (?, ?, ?)");
+      REQUIRE(w);
+      w->bind_all(std::int64_t{k.id.value()}, static_cast<std::int64_t>(i), k.wavelengths[i]);
+      REQUIRE(w->run());
+    }
+  }
+  REQUIRE(d.exec("UPDATE counters SET value = 12"));
+  std::vector<core::CircuitEvent> written;
+  auto c = circuits[0];
+  for (int seq : {10, 11, 12}) {
+    c.state = seq == 10 ? core::CircuitState::kProgramming : core::CircuitState::kActive;
+    c.reason = seq == 11 ? "line\tone\nline two \\ end" : "";
+    c.updated = TimePoint::from_ns(seq * 1000);
+    if (seq == 12) c.circuit.hops = {{SwitchId(1), 1, 1}};  // an older path: snapshot only
+    written.push_back(event(static_cast<std::uint64_t>(seq), c));
+    auto st = d.prepare("INSERT INTO events VALUES (?, ?, 5, 'PENDING', ?, ?, ?, ?, ?)");
+    REQUIRE(st);
+    st->bind_all(seq, written.back().at.since_epoch_ns(), core::to_string(c.state), c.reason,
+                 std::optional<std::int64_t>(c.lease_end->since_epoch_ns()),
+                 c.updated.since_epoch_ns());
+    if (seq == 12) st->bind(7, store::circuit_record_to_json(c).dump());
+    REQUIRE(st->run());
+  }
+  return written;
+}
+
+TEST_CASE("opening a version 3 store packs paths, links and events into rows, losing nothing") {
+  TempDir dir;
+  const auto path = dir.file("v3.db");
+  const auto request = request_record("r1", {CircuitId(5)}, {CircuitId(6)});
+  const std::vector<core::CircuitRecord> circuits{
+      circuit_record(5, "r1"), circuit_record(6, "r0", core::CircuitState::kPreempted)};
+  const auto written = write_version_3(path, request, circuits);
+  auto s = open_store(path);
+  CHECK(s->schema_version() == 4);
+
+  auto found = s->find_request("r1");
+  REQUIRE(found);
+  REQUIRE(found->has_value());
+  check_same(**found, request);
+  for (const auto& c : circuits) {
+    auto got = s->find_circuit(c.circuit.id);
+    REQUIRE(got);
+    REQUIRE(got->has_value());
+    check_same(**got, c);
+  }
+  auto events = s->events_after(0, 10);
+  REQUIRE(events);
+  REQUIRE(events->size() == written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) check_same((*events)[i], written[i]);
+  auto tail = s->events_after(10, 1);
+  REQUIRE(tail);
+  REQUIRE(tail->size() == 1);
+  CHECK(tail->front().circuit.reason == "line\tone\nline two \\ end");
+  CHECK(s->load()->last_event_sequence == 12);
+  REQUIRE(s->integrity_check());
 }
 
 TEST_CASE("reopening a current store applies nothing twice") {

@@ -17,7 +17,7 @@ using store::WriteBatch;
 TEST_CASE("a new store is empty, in WAL mode, at the latest schema version") {
   TempDir dir;
   auto s = open_store(dir.file("state.db"));
-  CHECK(s->schema_version() == 3);
+  CHECK(s->schema_version() == 4);
   auto snap = s->load();
   REQUIRE(snap);
   CHECK(snap->requests.empty());
@@ -172,9 +172,15 @@ TEST_CASE("lifecycle moves are stored compact and every event reads back as of i
 
   auto db = store::Database::open(path, false);
   REQUIRE(db);
-  CHECK(*(*db)->query_int("SELECT count(*) FROM events WHERE snapshot IS NULL") == 4);
-  CHECK(*(*db)->query_int("SELECT count(*) FROM circuit_hops") == 2);
-  CHECK(*(*db)->query_int("SELECT count(*) FROM circuit_wavelengths") == 3);
+  // One log row per commit, each event compact: it names circuit version 0
+  // (the fifth field) and carries no snapshot (the last).
+  CHECK(*(*db)->query_int("SELECT count(*) FROM event_log") == 4);
+  CHECK(*(*db)->query_int("SELECT count(*) FROM event_log WHERE events LIKE '%	%	%	"
+                          "0	%	'") == 4);
+  // The path is packed into the circuit's row.
+  CHECK((*db)
+            ->query_text("SELECT hops || ' ' || wavelengths FROM circuits WHERE id = 1")
+            ->value_or("") == "2:5:17,9:3:120 6,2,31");
 }
 
 // A restoration rewrites a circuit's path: the events written before must
@@ -360,6 +366,33 @@ TEST_CASE("trimming the event log keeps the newest and never rewinds the sequenc
   s.reset();
   s = open_store(path);
   CHECK(s->load()->last_event_sequence == 20);
+}
+
+// The log holds one row per commit: a cut that falls inside one keeps that
+// row's newest events and drops every older row.
+TEST_CASE("trimming across commits drops older commits whole and splits the one at the cut") {
+  TempDir dir;
+  auto s = open_store(dir.file("state.db"));
+  const auto c = circuit_record(1, "r1");
+  std::uint64_t seq = 0;
+  for (int commit = 0; commit < 3; ++commit) {
+    WriteBatch b;
+    b.circuits = {c};
+    for (int i = 0; i < 3; ++i) b.events.push_back(event(++seq, c));
+    require_ok(s->commit(b));
+  }
+  CHECK(*s->trim_events(4) == 5);
+  auto left = s->events_after(0, 100);
+  REQUIRE(left);
+  REQUIRE(left->size() == 4);
+  CHECK(left->front().sequence == 6);
+  CHECK(left->back().sequence == 9);
+  CHECK(*s->first_event_sequence() == 6);
+  auto limited = s->events_after(6, 2);
+  REQUIRE(limited);
+  REQUIRE(limited->size() == 2);
+  CHECK(limited->front().sequence == 7);
+  CHECK(limited->back().sequence == 8);
 }
 
 TEST_CASE("commits from several threads serialize safely") {
