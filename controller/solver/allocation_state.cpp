@@ -39,23 +39,15 @@ const Circuit* AllocationState::find(CircuitId id) const {
   return it == circuits_.end() ? nullptr : &it->second;
 }
 
-std::optional<int> AllocationState::mems_peer(SwitchId sw, int port) const {
-  const int p = mems_peer_[sw.value()][static_cast<std::size_t>(port)];
-  if (p < 0) return out_of_service(sw, port) ? std::optional<int>(port) : std::nullopt;
-  return p;
-}
-
 bool AllocationState::wss_busy(SwitchId sw, int port, int wavelength) const {
   return out_of_service(sw, port) || wss_peer_.count(wss_key(sw, port, wavelength)) != 0;
 }
 
 void AllocationState::set_out_of_service(SwitchId sw, int port, bool out) {
-  if (port < 0) switch_out_[sw.value()] = out;
-  else port_out_[sw.value()][static_cast<std::size_t>(port)] = out;
-}
-
-bool AllocationState::out_of_service(SwitchId sw, int port) const {
-  return switch_out_[sw.value()] || port_out_[sw.value()][static_cast<std::size_t>(port)];
+  if (port < 0)
+    switch_out_[sw.value()] = out;
+  else
+    port_out_[sw.value()][static_cast<std::size_t>(port)] = out;
 }
 
 std::vector<CrossConnect> AllocationState::cross_connects() const {
@@ -66,7 +58,8 @@ std::vector<CrossConnect> AllocationState::cross_connects() const {
       if (sw.kind == SwitchKind::kMems) {
         all.insert(CrossConnect::make(h.optical_switch, h.in_port, h.out_port));
       } else {
-        for (int w : c.wavelengths) all.insert(CrossConnect::make(h.optical_switch, h.in_port, h.out_port, w));
+        for (int w : c.wavelengths)
+          all.insert(CrossConnect::make(h.optical_switch, h.in_port, h.out_port, w));
       }
     }
   }
@@ -80,7 +73,8 @@ Result<CircuitId> AllocationState::add(Circuit c) {
     for (int w : c.wavelengths) {
       if (w < 0 || w >= kMaxWavelengths || fiber_used_[f.value()].test(static_cast<std::size_t>(w)))
         return unexpected(Error{"CONFLICT", "wavelength " + std::to_string(w) +
-                                                " is already lit on fiber " + std::to_string(f.value())});
+                                                " is already lit on fiber " +
+                                                std::to_string(f.value())});
     }
   }
   for (const auto& h : c.hops) {
@@ -102,7 +96,8 @@ Result<CircuitId> AllocationState::add(Circuit c) {
     } else {
       for (int w : c.wavelengths)
         if (wss_busy(h.optical_switch, h.in_port, w) || wss_busy(h.optical_switch, h.out_port, w))
-          return unexpected(Error{"CONFLICT", "wavelength " + std::to_string(w) + " is switched already at " + sw.name});
+          return unexpected(Error{"CONFLICT", "wavelength " + std::to_string(w) +
+                                                  " is switched already at " + sw.name});
     }
   }
   if (!c.id.valid()) c.id = CircuitId(next_id_);

@@ -53,7 +53,12 @@ class AllocationState {
 
   // The port a MEMS port is cross-connected to, if any. A free port out of
   // service reports itself, so the search never takes it.
-  std::optional<int> mems_peer(SwitchId sw, int port) const;
+  // Inline: the path search asks this for every port it looks at.
+  std::optional<int> mems_peer(SwitchId sw, int port) const {
+    const int p = mems_peer_[sw.value()][static_cast<std::size_t>(port)];
+    if (p < 0) return out_of_service(sw, port) ? std::optional<int>(port) : std::nullopt;
+    return p;
+  }
   // Whether a WSS port has `wavelength` switched somewhere (or is out of service).
   bool wss_busy(SwitchId sw, int port, int wavelength) const;
 
@@ -61,7 +66,9 @@ class AllocationState {
   // new circuit until they recover. Circuits already on them stay recorded.
   // `port` -1 means the whole switch.
   void set_out_of_service(SwitchId sw, int port, bool out);
-  bool out_of_service(SwitchId sw, int port) const;
+  bool out_of_service(SwitchId sw, int port) const {
+    return switch_out_[sw.value()] || port_out_[sw.value()][static_cast<std::size_t>(port)];
+  }
   const WavelengthSet& fiber_used(FiberId f) const { return fiber_used_[f.value()]; }
   // Ports of the switch in some cross-connect, for balancing load.
   int ports_in_use(SwitchId sw) const { return ports_in_use_[sw.value()]; }
@@ -91,9 +98,9 @@ class AllocationState {
   std::vector<int> ports_in_use_;
   std::vector<WavelengthSet> fiber_used_;
   std::unordered_map<std::uint64_t, int> wss_peer_;  // (switch, port, wavelength) -> peer
-  std::map<int, int> by_priority_;                    // circuits per priority
-  std::vector<std::vector<char>> port_out_;           // per switch, per port
-  std::vector<char> switch_out_;                      // per switch
+  std::map<int, int> by_priority_;                   // circuits per priority
+  std::vector<std::vector<char>> port_out_;          // per switch, per port
+  std::vector<char> switch_out_;                     // per switch
 };
 
 // The fibers a circuit runs over, from end a to end b.

@@ -16,8 +16,8 @@ WavelengthSet first_n(int n) {
 class PathSearch {
  public:
   PathSearch(const FabricIndex& index, const AllocationState& state, const PathNeed& need,
-             const PathLimits& limits)
-      : idx_(index), f_(index.fabric()), st_(state), need_(need), limits_(limits) {
+             const PathLimits& limits, PathSearchScratch& scratch)
+      : idx_(index), f_(index.fabric()), st_(state), need_(need), limits_(limits), s_(scratch) {
     const auto& ga = f_.endpoint(need.a).groups[static_cast<std::size_t>(need.group_a)];
     const auto& gb = f_.endpoint(need.b).groups[static_cast<std::size_t>(need.group_b)];
     const Transceiver& ta = f_.transceiver(ga.transceiver);
@@ -25,20 +25,45 @@ class PathSearch {
     channel_mask_ = first_n(std::min(ta.wavelengths, tb.wavelengths));
     // Both directions of the duplex circuit must close their budgets.
     budget_ = std::min(ta.launch_power - tb.rx_sensitivity, tb.launch_power - ta.rx_sensitivity);
-    visited_.assign(f_.optical_switches.size(), 0);
-    egress_.resize(f_.optical_switches.size());
-    for (const auto& att : idx_.attachments(need.b, need.group_b))
-      egress_[att.optical_switch.value()].push_back(att);
+    // Every per-switch buffer is all clear between searches (see clear()).
+    const std::size_t switches = f_.optical_switches.size();
+    if (s_.visited.size() != switches) {
+      s_.visited.assign(switches, 0);
+      s_.ingress_seen.assign(switches, 0);
+      s_.egress_head.assign(switches, -1);
+      s_.egress_tail.assign(switches, -1);
+      s_.remote_tried.clear();
+    }
+    const std::size_t depth = static_cast<std::size_t>(std::max(limits.max_switch_hops, 0)) + 1;
+    if (s_.remote_tried.size() < depth)
+      s_.remote_tried.resize(depth, std::vector<char>(switches, 0));
+    // The b group's ports on each switch, in port order, as lists threaded
+    // through egress_next.
+    const auto& egress = idx_.attachments(need.b, need.group_b);
+    s_.egress_next.assign(egress.size(), -1);
+    for (std::size_t i = 0; i < egress.size(); ++i) {
+      const auto sw = egress[i].optical_switch.value();
+      if (s_.egress_head[sw] < 0)
+        s_.egress_head[sw] = static_cast<int>(i);
+      else
+        s_.egress_next[static_cast<std::size_t>(s_.egress_tail[sw])] = static_cast<int>(i);
+      s_.egress_tail[sw] = static_cast<int>(i);
+    }
+    s_.hops.clear();
+    s_.best_hops.clear();
   }
 
+  ~PathSearch() { clear(); }
+  PathSearch(const PathSearch&) = delete;
+  PathSearch& operator=(const PathSearch&) = delete;
+
   PathSearchResult run() {
-    std::vector<char> free_ingress_seen(f_.optical_switches.size(), 0);
     for (const auto& att : idx_.attachments(need_.a, need_.group_a)) {
       const SwitchId sw = att.optical_switch;
       if (is_mems(sw) && !st_.mems_peer(sw, att.switch_port)) {
         // Free ports of one group on one switch are interchangeable: try one.
-        if (free_ingress_seen[sw.value()]) continue;
-        free_ingress_seen[sw.value()] = 1;
+        if (s_.ingress_seen[sw.value()]) continue;
+        s_.ingress_seen[sw.value()] = 1;
       }
       const FiberId fid = f_.port(att.endpoint_port).fiber;
       const Fiber& fiber = f_.fiber(fid);
@@ -51,8 +76,21 @@ class PathSearch {
       visit(sw, att.switch_port);
     }
     PathSearchResult out;
-    if (best_) {
-      out.choice = std::move(best_);
+    if (found_) {
+      PathChoice c;
+      c.a = best_.a;
+      c.b = best_b_;
+      c.hops = s_.best_hops;
+      c.new_cross_connects = best_.new_xc;
+      c.delay = best_.delay;
+      c.loss = best_.loss;
+      // First fit: the lowest free channels, which keeps high channels open
+      // for later requests that need many.
+      c.wavelengths.reserve(static_cast<std::size_t>(std::max(need_.channels, 0)));
+      for (int w = 0;
+           w < kMaxWavelengths && static_cast<int>(c.wavelengths.size()) < need_.channels; ++w)
+        if (best_.free.test(static_cast<std::size_t>(w))) c.wavelengths.push_back(w);
+      out.choice = std::move(c);
       return out;
     }
     out.shortfall = furthest_;
@@ -61,9 +99,9 @@ class PathSearch {
   }
 
  private:
+  // The current walk but its hops, which are in the scratch (s_.hops).
   struct Walk {
     EndpointPortId a;
-    std::vector<Hop> hops;
     WavelengthSet free;
     int new_xc = 0;
     double max_util = 0;
@@ -102,31 +140,51 @@ class PathSearch {
     return true;
   }
 
+  // Leaves every per-switch buffer all clear for the next search.
+  void clear() {
+    for (const auto& att : idx_.attachments(need_.a, need_.group_a))
+      s_.ingress_seen[att.optical_switch.value()] = 0;
+    for (const auto& att : idx_.attachments(need_.b, need_.group_b)) {
+      s_.egress_head[att.optical_switch.value()] = -1;
+      s_.egress_tail[att.optical_switch.value()] = -1;
+    }
+  }
+
   void visit(SwitchId sw, int in_port) {
-    visited_[sw.value()] = 1;
+    s_.visited[sw.value()] = 1;
+    const auto& egress = idx_.attachments(need_.b, need_.group_b);
     if (is_mems(sw)) {
       if (auto peer = st_.mems_peer(sw, in_port)) {
         leave(sw, in_port, *peer, /*new_cross_connect=*/false);
       } else {
-        for (const auto& att : egress_[sw.value()]) {
+        for (int i = s_.egress_head[sw.value()]; i >= 0;
+             i = s_.egress_next[static_cast<std::size_t>(i)]) {
+          const auto& att = egress[static_cast<std::size_t>(i)];
           if (st_.mems_peer(sw, att.switch_port)) continue;
           leave(sw, in_port, att.switch_port, true);
           break;  // free egress ports on one switch are interchangeable
         }
-        std::vector<char> remote_tried(f_.optical_switches.size(), 0);
-        for (const auto& t : idx_.trunks(sw)) {
-          if (visited_[t.remote.value()] || remote_tried[t.remote.value()]) continue;
-          if (st_.mems_peer(sw, t.port)) continue;
-          remote_tried[t.remote.value()] = 1;
-          leave(sw, in_port, t.port, true);
+        const auto& trunks = idx_.trunks(sw);
+        if (!trunks.empty()) {
+          // One buffer per walk depth: leave() below recurses into deeper visits.
+          auto& tried = s_.remote_tried[s_.hops.size()];
+          for (const auto& t : trunks) {
+            if (s_.visited[t.remote.value()] || tried[t.remote.value()]) continue;
+            if (st_.mems_peer(sw, t.port)) continue;
+            tried[t.remote.value()] = 1;
+            leave(sw, in_port, t.port, true);
+          }
+          for (const auto& t : trunks) tried[t.remote.value()] = 0;
         }
       }
     } else {
-      for (const auto& att : egress_[sw.value()]) leave(sw, in_port, att.switch_port, true);
+      for (int i = s_.egress_head[sw.value()]; i >= 0;
+           i = s_.egress_next[static_cast<std::size_t>(i)])
+        leave(sw, in_port, egress[static_cast<std::size_t>(i)].switch_port, true);
       for (const auto& t : idx_.trunks(sw))
-        if (!visited_[t.remote.value()]) leave(sw, in_port, t.port, true);
+        if (!s_.visited[t.remote.value()]) leave(sw, in_port, t.port, true);
     }
-    visited_[sw.value()] = 0;
+    s_.visited[sw.value()] = 0;
   }
 
   void leave(SwitchId sw, int in_port, int out_port, bool new_cross_connect) {
@@ -135,7 +193,7 @@ class PathSearch {
     const FiberId fid = osw.port_fiber[static_cast<std::size_t>(out_port)];
     if (!fid.valid()) return;
     const Walk saved = walk_;
-    walk_.hops.push_back({sw, in_port, out_port});
+    s_.hops.push_back({sw, in_port, out_port});
     if (osw.kind == SwitchKind::kWss) {
       for (int w = 0; w < kMaxWavelengths; ++w) {
         if (walk_.free.test(static_cast<std::size_t>(w)) &&
@@ -157,29 +215,23 @@ class PathSearch {
     const auto& peer = idx_.peer(sw, out_port);
     if (peer.endpoint_port.valid()) {
       const EndpointPort& p = f_.port(peer.endpoint_port);
-      if (p.endpoint == need_.b && p.group == need_.group_b && viable()) consider(peer.endpoint_port);
-    } else if (peer.remote.valid() && !visited_[peer.remote.value()] &&
-               static_cast<int>(walk_.hops.size()) < limits_.max_switch_hops) {
+      if (p.endpoint == need_.b && p.group == need_.group_b && viable())
+        consider(peer.endpoint_port);
+    } else if (peer.remote.valid() && !s_.visited[peer.remote.value()] &&
+               static_cast<int>(s_.hops.size()) < limits_.max_switch_hops) {
       visit(peer.remote, peer.remote_port);
     }
+    s_.hops.pop_back();
     walk_ = saved;
   }
 
   void consider(EndpointPortId b) {
     const auto key = std::make_tuple(walk_.new_xc, walk_.max_util, walk_.length_m);
-    if (best_ && !(key < best_key_)) return;
-    PathChoice c;
-    c.a = walk_.a;
-    c.b = b;
-    c.hops = walk_.hops;
-    c.new_cross_connects = walk_.new_xc;
-    c.delay = walk_.delay;
-    c.loss = walk_.loss;
-    // First fit: the lowest free channels, which keeps high channels open for
-    // later requests that need many.
-    for (int w = 0; w < kMaxWavelengths && static_cast<int>(c.wavelengths.size()) < need_.channels; ++w)
-      if (walk_.free.test(static_cast<std::size_t>(w))) c.wavelengths.push_back(w);
-    best_ = std::move(c);
+    if (found_ && !(key < best_key_)) return;
+    found_ = true;
+    best_ = walk_;
+    best_b_ = b;
+    s_.best_hops.assign(s_.hops.begin(), s_.hops.end());
     best_key_ = key;
   }
 
@@ -192,11 +244,13 @@ class PathSearch {
       case Shortfall::kPorts:
         return ports_sentence(an, bn);
       case Shortfall::kWavelengths:
-        return fmt::format("no path from {} to {} has {} common free wavelength(s); the best has {}",
-                           an, bn, need_.channels, best_free_);
+        return fmt::format(
+            "no path from {} to {} has {} common free wavelength(s); the best has {}", an, bn,
+            need_.channels, best_free_);
       case Shortfall::kLatency:
-        return fmt::format("the quickest path from {} to {} takes {:.2f} us, over the {:.2f} us bound",
-                           an, bn, least_delay_->micros(), need_.latency_max->micros());
+        return fmt::format(
+            "the quickest path from {} to {} takes {:.2f} us, over the {:.2f} us bound", an, bn,
+            least_delay_->micros(), need_.latency_max->micros());
       case Shortfall::kLoss:
         return fmt::format(
             "the best path from {} to {} loses {:.1f} dB; the budget is {:.1f} dB less a {:.1f} dB "
@@ -210,14 +264,20 @@ class PathSearch {
     auto free_count = [&](EndpointId e, int g) {
       int n = 0;
       for (const auto& att : idx_.attachments(e, g))
-        n += (!is_mems(att.optical_switch) || !st_.mems_peer(att.optical_switch, att.switch_port)) ? 1 : 0;
+        n += (!is_mems(att.optical_switch) || !st_.mems_peer(att.optical_switch, att.switch_port))
+                 ? 1
+                 : 0;
       return n;
     };
     const int fa = free_count(need_.a, need_.group_a);
     const int fb = free_count(need_.b, need_.group_b);
     const auto total = [&](EndpointId e, int g) { return idx_.attachments(e, g).size(); };
-    if (fa == 0) return fmt::format("{} has no free port (all {} cabled ports in use)", an, total(need_.a, need_.group_a));
-    if (fb == 0) return fmt::format("{} has no free port (all {} cabled ports in use)", bn, total(need_.b, need_.group_b));
+    if (fa == 0)
+      return fmt::format("{} has no free port (all {} cabled ports in use)", an,
+                         total(need_.a, need_.group_a));
+    if (fb == 0)
+      return fmt::format("{} has no free port (all {} cabled ports in use)", bn,
+                         total(need_.b, need_.group_b));
     return fmt::format(
         "no switch path within {} hop(s) joins a free port of {} ({} free) to a free port of {} "
         "({} free)",
@@ -229,12 +289,13 @@ class PathSearch {
   const AllocationState& st_;
   const PathNeed& need_;
   const PathLimits& limits_;
+  PathSearchScratch& s_;
   WavelengthSet channel_mask_;
   Decibels budget_;
-  std::vector<char> visited_;
-  std::vector<std::vector<FabricIndex::Attachment>> egress_;  // per switch: the b group's ports
   Walk walk_;
-  std::optional<PathChoice> best_;
+  bool found_ = false;
+  Walk best_;
+  EndpointPortId best_b_;
   std::tuple<int, double, double> best_key_;
   Shortfall furthest_ = Shortfall::kPorts;
   int best_free_ = 0;
@@ -246,7 +307,14 @@ class PathSearch {
 
 PathSearchResult find_path(const FabricIndex& index, const AllocationState& state,
                            const PathNeed& need, const PathLimits& limits) {
-  return PathSearch(index, state, need, limits).run();
+  PathSearchScratch scratch;
+  return find_path(index, state, need, limits, scratch);
+}
+
+PathSearchResult find_path(const FabricIndex& index, const AllocationState& state,
+                           const PathNeed& need, const PathLimits& limits,
+                           PathSearchScratch& scratch) {
+  return PathSearch(index, state, need, limits, scratch).run();
 }
 
 }  // namespace lightpath::solver

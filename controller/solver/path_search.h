@@ -52,7 +52,24 @@ struct PathSearchResult {
   std::string detail;                       // a sentence about that shortfall
 };
 
+// Buffers a search needs, kept between searches of one caller (the flows
+// of a request) so that each search allocates nothing. Holds no result
+// between searches; its members are find_path's own.
+struct PathSearchScratch {
+  std::vector<char> visited;                    // per switch: on the current walk
+  std::vector<char> ingress_seen;               // per switch: a free port of group a tried
+  std::vector<std::vector<char>> remote_tried;  // per walk depth, per switch
+  std::vector<int> egress_head;                 // per switch: first of group b's ports there, or -1
+  std::vector<int> egress_tail;                 // per switch: last of them
+  std::vector<int> egress_next;  // per port of group b: the next on its switch, or -1
+  std::vector<Hop> hops;         // the current walk
+  std::vector<Hop> best_hops;
+};
+
 PathSearchResult find_path(const FabricIndex& index, const AllocationState& state,
                            const PathNeed& need, const PathLimits& limits);
+PathSearchResult find_path(const FabricIndex& index, const AllocationState& state,
+                           const PathNeed& need, const PathLimits& limits,
+                           PathSearchScratch& scratch);
 
 }  // namespace lightpath::solver

@@ -8,7 +8,9 @@
 namespace lightpath::solver {
 namespace {
 
-Rejection reject(const char* reason, std::string message) { return {reason, std::move(message)}; }
+Rejection reject(const char* reason, std::string message) {
+  return {reason, std::move(message)};
+}
 
 const char* reason_for(Shortfall s) {
   switch (s) {
@@ -47,7 +49,9 @@ int channels_for(DataRate bandwidth, const Transceiver& t) {
   return static_cast<int>((bandwidth.bits_per_second() + rate - 1) / rate);
 }
 
-std::string ref_name(const EndpointRef& r) { return r.endpoint + "/" + r.port_group; }
+std::string ref_name(const EndpointRef& r) {
+  return r.endpoint + "/" + r.port_group;
+}
 
 }  // namespace
 
@@ -66,11 +70,12 @@ std::optional<Rejection> Solver::validate(const CircuitRequest& r) const {
     for (const auto& ref : *list) {
       auto ep = fabric_->find_endpoint(ref.endpoint);
       if (!ep)
-        return reject(reason::kUnknownEndpoint,
-                      fmt::format("no endpoint named '{}' in fabric {}", ref.endpoint, fabric_->name));
+        return reject(reason::kUnknownEndpoint, fmt::format("no endpoint named '{}' in fabric {}",
+                                                            ref.endpoint, fabric_->name));
       if (fabric_->endpoint(*ep).find_group(ref.port_group) == nullptr) {
         std::string groups;
-        for (const auto& g : fabric_->endpoint(*ep).groups) groups += (groups.empty() ? "" : ", ") + g.name;
+        for (const auto& g : fabric_->endpoint(*ep).groups)
+          groups += (groups.empty() ? "" : ", ") + g.name;
         return reject(reason::kUnknownPortGroup,
                       fmt::format("endpoint {} has no port group '{}' (it has: {})", ref.endpoint,
                                   ref.port_group, groups));
@@ -82,9 +87,11 @@ std::optional<Rejection> Solver::validate(const CircuitRequest& r) const {
   switch (r.pattern) {
     case Pattern::kPairwise:
       if (nd != ns)
-        return reject(reason::kInvalidRequest,
-                      fmt::format("pattern pairwise pairs sources with destinations one to one, but "
-                                  "there are {} sources and {} destinations", ns, nd));
+        return reject(
+            reason::kInvalidRequest,
+            fmt::format("pattern pairwise pairs sources with destinations one to one, but "
+                        "there are {} sources and {} destinations",
+                        ns, nd));
       break;
     case Pattern::kRing:
       if (nd != 0 || ns < 2)
@@ -100,10 +107,12 @@ std::optional<Rejection> Solver::validate(const CircuitRequest& r) const {
       if (r.pairs.empty())
         return reject(reason::kInvalidRequest, "pattern explicit needs at least one pair");
       for (auto [s, d] : r.pairs)
-        if (s < 0 || d < 0 || static_cast<std::size_t>(s) >= ns || static_cast<std::size_t>(d) >= nd)
+        if (s < 0 || d < 0 || static_cast<std::size_t>(s) >= ns ||
+            static_cast<std::size_t>(d) >= nd)
           return reject(reason::kInvalidRequest,
                         fmt::format("pair [{}, {}] is out of range: there are {} sources and {} "
-                                    "destinations", s, d, ns, nd));
+                                    "destinations",
+                                    s, d, ns, nd));
       break;
   }
   const auto flows = expand_flows(r);
@@ -119,9 +128,9 @@ std::optional<Rejection> Solver::validate(const CircuitRequest& r) const {
         return reject(reason::kBandwidthUnsupported,
                       fmt::format("{:.0f} Gb/s per flow needs {} channels of {:.0f} Gb/s, but {} "
                                   "carries at most {} ({:.0f} Gb/s)",
-                                  r.bandwidth_per_flow.gbps(), need, x.transceiver->channel_rate.gbps(),
-                                  ref_name(*ref), x.transceiver->wavelengths,
-                                  x.transceiver->capacity().gbps()));
+                                  r.bandwidth_per_flow.gbps(), need,
+                                  x.transceiver->channel_rate.gbps(), ref_name(*ref),
+                                  x.transceiver->wavelengths, x.transceiver->capacity().gbps()));
     }
   }
   return std::nullopt;
@@ -132,23 +141,29 @@ Solver::Attempt Solver::attempt(AllocationState& scratch, const CircuitRequest& 
   const PathLimits limits{options_.max_switch_hops};
   const Decibels margin = r.min_margin.value_or(options_.default_margin);
   int served = 0;
+  PathSearchScratch search;
   for (const auto& fl : expand_flows(r)) {
     FlowDecision fd{fl, std::nullopt, std::nullopt, std::nullopt};
     const Resolved a = resolve(*fabric_, fl.a);
     const Resolved b = resolve(*fabric_, fl.b);
     if (a.transceiver->grid != b.transceiver->grid ||
         a.transceiver->channel_rate != b.transceiver->channel_rate) {
-      fd.rejection = reject(reason::kNoCommonWavelength,
-                            fmt::format("{} ({}, {:.0f}G channels) and {} ({}, {:.0f}G channels) "
-                                        "share no channel plan",
-                                        ref_name(fl.a), to_string(a.transceiver->grid),
-                                        a.transceiver->channel_rate.gbps(), ref_name(fl.b),
-                                        to_string(b.transceiver->grid),
-                                        b.transceiver->channel_rate.gbps()));
+      fd.rejection =
+          reject(reason::kNoCommonWavelength,
+                 fmt::format("{} ({}, {:.0f}G channels) and {} ({}, {:.0f}G channels) "
+                             "share no channel plan",
+                             ref_name(fl.a), to_string(a.transceiver->grid),
+                             a.transceiver->channel_rate.gbps(), ref_name(fl.b),
+                             to_string(b.transceiver->grid), b.transceiver->channel_rate.gbps()));
     } else {
-      const PathNeed need{a.endpoint, a.group, b.endpoint, b.group,
-                          channels_for(r.bandwidth_per_flow, *a.transceiver), r.latency_max, margin};
-      auto found = find_path(index_, scratch, need, limits);
+      const PathNeed need{a.endpoint,
+                          a.group,
+                          b.endpoint,
+                          b.group,
+                          channels_for(r.bandwidth_per_flow, *a.transceiver),
+                          r.latency_max,
+                          margin};
+      auto found = find_path(index_, scratch, need, limits, search);
       if (found.choice) {
         Circuit c;
         c.request_id = r.request_id;
@@ -266,8 +281,10 @@ Decision Solver::solve_in_place(AllocationState& state, const CircuitRequest& r)
       AllocationState empty(*fabric_);
       if (attempt(empty, r).ok) {
         const std::string why = options_.allow_preemption
-                                    ? fmt::format("releasing circuits of priority {} or higher, "
-                                                  "which this request may not preempt", r.priority)
+                                    ? fmt::format(
+                                          "releasing circuits of priority {} or higher, "
+                                          "which this request may not preempt",
+                                          r.priority)
                                     : std::string("preempting circuits, which is switched off");
         d.rejection = reject(reason::kPreemptionNotAllowed,
                              fmt::format("{} (it would fit only by {})",
@@ -308,8 +325,10 @@ std::vector<Decision> Solver::solve_batch_into(AllocationState& state,
   std::set<std::string> seen;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const auto& id = requests[i].request_id;
-    if (!id.empty() && !seen.insert(id).second) duplicate[i] = true;
-    else order.push_back(i);
+    if (!id.empty() && !seen.insert(id).second)
+      duplicate[i] = true;
+    else
+      order.push_back(i);
   }
   auto admitted = [](const std::vector<Decision>& ds) {
     return std::count_if(ds.begin(), ds.end(), [](const Decision& d) { return d.accepted; });
@@ -349,9 +368,9 @@ std::vector<Decision> Solver::solve_batch_into(AllocationState& state,
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (!duplicate[i]) continue;
     out[i].request_id = requests[i].request_id;
-    out[i].rejection = reject(reason::kDuplicateRequestId,
-                              fmt::format("request_id '{}' appears more than once in the batch",
-                                          requests[i].request_id));
+    out[i].rejection = reject(
+        reason::kDuplicateRequestId,
+        fmt::format("request_id '{}' appears more than once in the batch", requests[i].request_id));
   }
   return out;
 }
