@@ -14,14 +14,16 @@
 #include <unordered_map>
 
 #include "controller/core/committer.h"
-#include "controller/core/request_memory.h"
 #include "controller/core/controller.h"
+#include "controller/core/request_memory.h"
 #include "controller/core/switch_programmer.h"
 #include "controller/core/telemetry_ring.h"
 
 namespace lightpath::core {
 
-inline ApiError api_error(ErrorCode code, std::string message) { return {code, std::move(message)}; }
+inline ApiError api_error(ErrorCode code, std::string message) {
+  return {code, std::move(message)};
+}
 
 inline bool matches(const CircuitRecord& c, const WatchFilter& f) {
   return (f.job_id.empty() || c.job_id == f.job_id) && (f.tenant.empty() || c.tenant == f.tenant);
@@ -30,8 +32,13 @@ inline bool matches(const CircuitRecord& c, const WatchFilter& f) {
 struct Controller::Impl {
   Impl(const Fabric& f, Executor& e, std::map<SwitchId, southbound::Driver*> drivers,
        store::SqliteStore& s, ControllerOptions o)
-      : fabric(f), ex(e), store(s), opt(o), solver(f, o.solver),
-        restorer(f, restoring_options(o.solver)), alloc(f),
+      : fabric(f),
+        ex(e),
+        store(s),
+        opt(o),
+        solver(f, o.solver),
+        restorer(f, restoring_options(o.solver)),
+        alloc(f),
         programmer(
             e, drivers, o.device_retry,
             [this](SwitchId sw, const std::vector<southbound::PortFailure>& failures, bool reread) {
@@ -41,6 +48,9 @@ struct Controller::Impl {
               on_drift(sw, missing, unexpected);
             }),
         drivers(std::move(drivers)) {
+    port_slots.resize(f.optical_switches.size());
+    for (std::size_t i = 0; i < f.optical_switches.size(); ++i)
+      port_slots[i].resize(static_cast<std::size_t>(f.optical_switches[i].port_count));
     committer = o.commit_on_thread ? make_threaded_committer(s, e) : make_inline_committer(s);
   }
 
@@ -108,12 +118,32 @@ struct Controller::Impl {
   std::map<WatchId, Watcher> watchers;
   WatchId next_watch = 1;
 
-  std::map<std::pair<SwitchId, int>, PortView> port_state;
-  std::map<std::pair<SwitchId, int>, TelemetryRing> telemetry;  // connected ports only
+  // What each port last reported, flat by switch and port: every port of
+  // every switch reports each telemetry interval, and a tree of them cost
+  // more lookups and memory than the samples themselves.
+  struct PortSlot {
+    southbound::PortStatus status = southbound::PortStatus::kIdle;
+    std::optional<southbound::PortTelemetry> telemetry;
+    TimePoint telemetry_at;
+    TelemetryRing history;  // connected ports only
+  };
+  std::vector<std::vector<PortSlot>> port_slots;  // [switch][port]
+  PortSlot* port_slot(SwitchId sw, int port) {
+    if (sw.value() >= port_slots.size()) return nullptr;
+    auto& slots = port_slots[sw.value()];
+    if (port < 0 || static_cast<std::size_t>(port) >= slots.size()) return nullptr;
+    return &slots[static_cast<std::size_t>(port)];
+  }
+  const PortSlot* port_slot(SwitchId sw, int port) const {
+    return const_cast<Impl*>(this)->port_slot(sw, port);
+  }
   std::deque<AlarmView> alarm_log;
   // (switch, kind, port) of every active alarm, so that the many checks of
   // each telemetry sample do not search the log.
   std::set<std::tuple<SwitchId, southbound::AlarmKind, int>> active_alarms;
+  // Of those, the low-power and high-BER ones: while there are none, a
+  // telemetry sample that raises none needs no look in the set.
+  std::size_t active_quality_alarms = 0;
   Counters counters;
 
   // --- faults, restoration, telemetry, drift (health.cpp) -----------------
@@ -131,8 +161,8 @@ struct Controller::Impl {
   void on_drift(SwitchId sw, const std::vector<southbound::CrossConnect>& missing,
                 const std::vector<southbound::CrossConnect>& unexpected);
   // Raises or clears an alarm in the log; false when nothing changed.
-  bool set_alarm(SwitchId sw, southbound::AlarmKind kind, int port, bool raised, std::string message,
-                 TimePoint at);
+  bool set_alarm(SwitchId sw, southbound::AlarmKind kind, int port, bool raised,
+                 std::string message, TimePoint at);
   void set_fault(SwitchId sw, int port, southbound::AlarmKind kind, bool raised);
   // Fails the circuits that use the port (-1: any port of the switch) and
   // restores those whose request allows it.
@@ -189,28 +219,29 @@ struct Controller::Impl {
     staged.clear();
     const std::size_t writes = batch.requests.size() + batch.circuits.size();
     committing = true;
-    committer->commit(std::move(batch), [this, alive = alive, writes, callbacks = std::move(callbacks),
-                                         events = std::move(events)](Result<bool> r) mutable {
-      if (!*alive) return;
-      committing = false;
-      if (r) {
-        ++counters.commits;
-        counters.committed_writes += writes;
-      } else {
-        // Memory is now ahead of the store; the only safe way on is to stop
-        // and let a restart reload the store.
-        spdlog::critical("store commit failed: {}; stopping", r.error().message);
-      }
-      for (auto& cb : callbacks) cb(r.has_value());
-      if (!r) std::abort();
-      for (auto& e : events) publish(e);
-      if (flush_again || !after_commit.empty()) {
-        flush_again = false;
-        flush();
-      } else if (!pending.empty()) {
-        schedule_flush();
-      }
-    });
+    committer->commit(std::move(batch),
+                      [this, alive = alive, writes, callbacks = std::move(callbacks),
+                       events = std::move(events)](Result<bool> r) mutable {
+                        if (!*alive) return;
+                        committing = false;
+                        if (r) {
+                          ++counters.commits;
+                          counters.committed_writes += writes;
+                        } else {
+                          // Memory is now ahead of the store; the only safe way on is to stop
+                          // and let a restart reload the store.
+                          spdlog::critical("store commit failed: {}; stopping", r.error().message);
+                        }
+                        for (auto& cb : callbacks) cb(r.has_value());
+                        if (!r) std::abort();
+                        for (auto& e : events) publish(e);
+                        if (flush_again || !after_commit.empty()) {
+                          flush_again = false;
+                          flush();
+                        } else if (!pending.empty()) {
+                          schedule_flush();
+                        }
+                      });
   }
 
   // --- circuit lifecycle -------------------------------------------------
@@ -237,16 +268,20 @@ struct Controller::Impl {
     if (on ? !moving.insert(c.id).second : moving.erase(c.id) == 0) return;
     for (const auto& h : c.hops) {
       auto& ids = moving_on[h.optical_switch];
-      if (on) ids.insert(c.id);
-      else ids.erase(c.id);
+      if (on)
+        ids.insert(c.id);
+      else
+        ids.erase(c.id);
     }
   }
 
   // A circuit written twice before a commit is written once, as it is last.
   void stage_circuit(const CircuitRecord& c) {
     auto [it, fresh] = staged.emplace(c.circuit.id, pending.circuits.size());
-    if (fresh) pending.circuits.push_back(c);
-    else pending.circuits[it->second] = c;
+    if (fresh)
+      pending.circuits.push_back(c);
+    else
+      pending.circuits[it->second] = c;
   }
 
   void publish(const CircuitEvent& e) {
@@ -260,8 +295,10 @@ struct Controller::Impl {
     for (const auto& h : c.hops) {
       if (fabric.optical_switch(h.optical_switch).kind != SwitchKind::kMems) continue;
       const auto xc = southbound::CrossConnect::between(h.in_port, h.out_port);
-      if (delta > 0) programmer.want(h.optical_switch, xc);
-      else programmer.unwant(h.optical_switch, xc);
+      if (delta > 0)
+        programmer.want(h.optical_switch, xc);
+      else
+        programmer.unwant(h.optical_switch, xc);
     }
   }
 
@@ -275,8 +312,8 @@ struct Controller::Impl {
 
   // Frees a circuit's resources; the switches are told through the desired sets.
   void let_go(CircuitRecord& c, CircuitState next, std::string reason) {
-    const bool was_wanted = c.state == CircuitState::kProgramming || c.state == CircuitState::kActive ||
-                            c.state == CircuitState::kRestoring;
+    const bool was_wanted = c.state == CircuitState::kProgramming ||
+                            c.state == CircuitState::kActive || c.state == CircuitState::kRestoring;
     alloc.remove(c.circuit.id);
     record(c, next, std::move(reason));
     if (was_wanted) want(c.circuit, -1);
@@ -288,7 +325,8 @@ struct Controller::Impl {
   bool hops_in_place(const solver::Circuit& c) const {
     for (const auto& h : c.hops) {
       if (fabric.optical_switch(h.optical_switch).kind != SwitchKind::kMems) continue;
-      if (!programmer.actual(h.optical_switch).count(southbound::CrossConnect::between(h.in_port, h.out_port)))
+      if (!programmer.actual(h.optical_switch)
+               .count(southbound::CrossConnect::between(h.in_port, h.out_port)))
         return false;
     }
     return true;
@@ -310,8 +348,10 @@ struct Controller::Impl {
     CircuitRecord& c = it->second;
     if ((c.state == CircuitState::kProgramming || c.state == CircuitState::kRestoring) &&
         hops_in_place(c.circuit)) {
-      if (c.state == CircuitState::kRestoring) restored(c);
-      else record(c, CircuitState::kActive, "");
+      if (c.state == CircuitState::kRestoring)
+        restored(c);
+      else
+        record(c, CircuitState::kActive, "");
     } else if (c.state == CircuitState::kActive && !hops_in_place(c.circuit)) {
       record(c, CircuitState::kProgramming, "cross-connect missing on the switch; reprogramming");
     } else if (c.state == CircuitState::kReleasing && hops_gone(c.circuit)) {
@@ -327,7 +367,8 @@ struct Controller::Impl {
   // looked at, unless it was re-read, when any ACTIVE one through it may be hit.
   void check_progress(SwitchId sw, bool reread) {
     std::vector<CircuitId> ids;
-    if (auto m = moving_on.find(sw); m != moving_on.end()) ids.assign(m->second.begin(), m->second.end());
+    if (auto m = moving_on.find(sw); m != moving_on.end())
+      ids.assign(m->second.begin(), m->second.end());
     if (reread)
       for (const auto& [id, c] : circuits)
         if (c.state == CircuitState::kActive && crosses(c.circuit, sw)) ids.push_back(id);
@@ -335,7 +376,8 @@ struct Controller::Impl {
   }
 
   static bool crosses(const solver::Circuit& c, SwitchId sw) {
-    return std::any_of(c.hops.begin(), c.hops.end(), [sw](const auto& h) { return h.optical_switch == sw; });
+    return std::any_of(c.hops.begin(), c.hops.end(),
+                       [sw](const auto& h) { return h.optical_switch == sw; });
   }
 
   void on_switch_change(SwitchId sw, const std::vector<southbound::PortFailure>& failures,
@@ -404,8 +446,8 @@ struct Controller::Impl {
     }
     if (req.duration_seconds < 0) {
       ++counters.requests["invalid"];
-      return done(unexpected(api_error(ErrorCode::kInvalidArgument,
-                                       "duration_seconds: a lease cannot be negative")));
+      return done(unexpected(
+          api_error(ErrorCode::kInvalidArgument, "duration_seconds: a lease cannot be negative")));
     }
     if (req.duration_seconds > solver::kMaxLeaseSeconds) {
       ++counters.requests["invalid"];
@@ -425,14 +467,15 @@ struct Controller::Impl {
     }
     if (auto bad = solver.validate(req)) {
       ++counters.requests["invalid"];
-      return done(unexpected(api_error(ErrorCode::kInvalidArgument, bad->reason + ": " + bad->message)));
+      return done(
+          unexpected(api_error(ErrorCode::kInvalidArgument, bad->reason + ": " + bad->message)));
     }
     if (solver::expand_flows(req).size() > opt.max_circuits_per_request) {
       ++counters.requests["invalid"];
-      return done(unexpected(api_error(
-          ErrorCode::kResourceExhausted,
-          fmt::format("the request asks for {} circuits; the limit is {} per request",
-                      solver::expand_flows(req).size(), opt.max_circuits_per_request))));
+      return done(unexpected(
+          api_error(ErrorCode::kResourceExhausted,
+                    fmt::format("the request asks for {} circuits; the limit is {} per request",
+                                solver::expand_flows(req).size(), opt.max_circuits_per_request))));
     }
     if (opt.max_circuits_per_tenant > 0) {
       std::size_t held = 0;
@@ -521,7 +564,8 @@ struct Controller::Impl {
           dropped_request(spec.request_id))
         return out;
       if (r == requests.end())
-        return unexpected(api_error(ErrorCode::kNotFound, "request_id: no request '" + spec.request_id + "'"));
+        return unexpected(
+            api_error(ErrorCode::kNotFound, "request_id: no request '" + spec.request_id + "'"));
       for (auto id : r->second.circuits)
         if (auto it = circuits.find(id); it != circuits.end()) out.push_back(&it->second);
     }
@@ -529,16 +573,16 @@ struct Controller::Impl {
       auto it = circuits.find(id);
       if (it == circuits.end()) {
         if (id.valid() && id.value() < alloc.next_id().value()) continue;  // released already
-        return unexpected(api_error(ErrorCode::kNotFound,
-                                    fmt::format("circuit_ids: no circuit {}", id.value())));
+        return unexpected(
+            api_error(ErrorCode::kNotFound, fmt::format("circuit_ids: no circuit {}", id.value())));
       }
       out.push_back(&it->second);
     }
     for (auto* c : out)
       if (!spec.tenant.empty() && !c->tenant.empty() && c->tenant != spec.tenant)
-        return unexpected(api_error(ErrorCode::kFailedPrecondition,
-                                    fmt::format("circuit {} belongs to another tenant",
-                                                c->circuit.id.value())));
+        return unexpected(
+            api_error(ErrorCode::kFailedPrecondition,
+                      fmt::format("circuit {} belongs to another tenant", c->circuit.id.value())));
     return out;
   }
 };

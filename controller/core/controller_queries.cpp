@@ -113,7 +113,11 @@ ApiResult<std::vector<PortView>> Controller::ports(const std::string& switch_nam
   std::vector<PortView> out;
   for (int p = 0; p < sw.port_count; ++p) {
     PortView v;
-    if (auto it = m.port_state.find({*id, p}); it != m.port_state.end()) v = it->second;
+    if (const auto* slot = m.port_slot(*id, p)) {
+      v.status = slot->status;
+      v.telemetry = slot->telemetry;
+      v.telemetry_at = slot->telemetry_at;
+    }
     v.index = p;
     const FiberId fid = sw.port_fiber[static_cast<std::size_t>(p)];
     if (fid.valid()) {
@@ -163,16 +167,19 @@ ApiResult<std::vector<TelemetrySample>> Controller::port_telemetry(const std::st
     return unexpected(
         api_error(ErrorCode::kNotFound,
                   fmt::format("port: {} has ports 0 to {}, not {}", switch_name, count - 1, port)));
-  auto it = m.telemetry.find({*id, port});
-  if (it == m.telemetry.end()) return std::vector<TelemetrySample>{};
-  return it->second.samples(port);
+  const auto* slot = m.port_slot(*id, port);
+  if (!slot || slot->history.empty()) return std::vector<TelemetrySample>{};
+  return slot->history.samples(port);
 }
 
 std::vector<Controller::PortReading> Controller::latest_telemetry() const {
   std::vector<PortReading> out;
-  for (const auto& [key, samples] : impl_->telemetry)
-    if (!samples.empty())
-      out.push_back({impl_->fabric.optical_switch(key.first).name, samples.latest(key.second)});
+  const auto& slots = impl_->port_slots;
+  for (std::size_t sw = 0; sw < slots.size(); ++sw)
+    for (std::size_t p = 0; p < slots[sw].size(); ++p)
+      if (!slots[sw][p].history.empty())
+        out.push_back({impl_->fabric.optical_switch(SwitchId(static_cast<std::uint32_t>(sw))).name,
+                       slots[sw][p].history.latest(static_cast<int>(p))});
   return out;
 }
 

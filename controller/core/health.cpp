@@ -18,8 +18,10 @@ void DurationHistogram::observe(Duration d) {
 
 void Controller::Impl::on_device_event(SwitchId sw, const southbound::DeviceEvent& e) {
   if (const auto* p = std::get_if<southbound::PortEvent>(&e)) {
-    port_state[{sw, p->port}].status = p->status;
-    if (p->status == southbound::PortStatus::kIdle) telemetry.erase({sw, p->port});
+    if (PortSlot* slot = port_slot(sw, p->port)) {
+      slot->status = p->status;
+      if (p->status == southbound::PortStatus::kIdle) slot->history = TelemetryRing();
+    }
   } else if (const auto* t = std::get_if<southbound::TelemetryEvent>(&e)) {
     on_telemetry(sw, *t);
   } else if (const auto* a = std::get_if<southbound::AlarmEvent>(&e)) {
@@ -32,8 +34,10 @@ bool Controller::Impl::set_alarm(SwitchId sw, AlarmKind kind, int port, bool rai
   const auto key = std::tuple{sw, kind, port};
   if (raised == (active_alarms.count(key) != 0)) return false;
   const std::string& name = fabric.optical_switch(sw).name;
+  const bool quality = kind == AlarmKind::kLowPower || kind == AlarmKind::kHighBer;
   if (!raised) {
     active_alarms.erase(key);
+    if (quality) --active_quality_alarms;
     auto active = std::find_if(alarm_log.begin(), alarm_log.end(), [&](const AlarmView& v) {
       return v.active && v.switch_name == name && v.alarm.kind == kind && v.alarm.port == port;
     });
@@ -41,6 +45,7 @@ bool Controller::Impl::set_alarm(SwitchId sw, AlarmKind kind, int port, bool rai
     return true;
   }
   active_alarms.insert(key);
+  if (quality) ++active_quality_alarms;
   alarm_log.push_back(
       {at, name, southbound::AlarmEvent{at, kind, port, true, std::move(message)}, true});
   // Active alarms are always kept; the oldest cleared ones make room.
@@ -180,26 +185,28 @@ void Controller::Impl::restored(CircuitRecord& c) {
 
 void Controller::Impl::on_telemetry(SwitchId sw, const southbound::TelemetryEvent& t) {
   const TimePoint now = ex.now();
+  const auto active = [&](AlarmKind kind, int port) {
+    return active_quality_alarms > 0 && active_alarms.count({sw, kind, port}) != 0;
+  };
   for (const auto& pt : t.ports) {
-    auto& v = port_state[{sw, pt.port}];
-    v.telemetry = pt;
-    v.telemetry_at = now;
+    PortSlot* v = port_slot(sw, pt.port);
+    if (!v) continue;  // no such port: nothing could show it
+    v->telemetry = pt;
+    v->telemetry_at = now;
     // Only a settled cross-connect is expected to carry good light; history
     // is kept for those ports alone, so idle ports cost nothing.
-    const bool connected = v.status == southbound::PortStatus::kConnected;
-    if (connected && opt.telemetry_history > 0) {
-      telemetry[{sw, pt.port}].push({now, pt}, opt.telemetry_history);
-    }
+    const bool connected = v->status == southbound::PortStatus::kConnected;
+    if (connected && opt.telemetry_history > 0) v->history.push({now, pt}, opt.telemetry_history);
     // Messages are written only when an alarm changes: most samples change nothing.
     const bool low = connected && pt.output_power < opt.low_power;
-    if (low != (active_alarms.count({sw, AlarmKind::kLowPower, pt.port}) != 0))
+    if (low != active(AlarmKind::kLowPower, pt.port))
       set_alarm(sw, AlarmKind::kLowPower, pt.port, low,
                 fmt::format("{} port {}: output power {:.1f} dBm below {:.1f} dBm",
                             fabric.optical_switch(sw).name, pt.port, pt.output_power.value(),
                             opt.low_power.value()),
                 now);
     const bool noisy = connected && pt.ber > opt.max_ber;
-    if (noisy != (active_alarms.count({sw, AlarmKind::kHighBer, pt.port}) != 0))
+    if (noisy != active(AlarmKind::kHighBer, pt.port))
       set_alarm(sw, AlarmKind::kHighBer, pt.port, noisy,
                 fmt::format("{} port {}: estimated pre-FEC BER {:.2e} above {:.2e}",
                             fabric.optical_switch(sw).name, pt.port, pt.ber, opt.max_ber),

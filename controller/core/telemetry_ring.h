@@ -17,6 +17,9 @@ class TelemetryRing {
                     static_cast<float>(s.reading.output_power.value()),
                     static_cast<float>(s.reading.osnr.value()), static_cast<float>(s.reading.ber)};
     if (ring_.size() < capacity) {
+      // Exactly the ring's size: growth by doubling would leave most of a
+      // second ring unused on every connected port.
+      if (ring_.empty()) ring_.reserve(capacity);
       ring_.push_back(c);
       return;
     }
@@ -30,7 +33,8 @@ class TelemetryRing {
   std::vector<TelemetrySample> samples(int port) const {
     std::vector<TelemetrySample> out;
     out.reserve(ring_.size());
-    for (std::size_t i = 0; i < ring_.size(); ++i) out.push_back(expand(ring_[(next_ + i) % ring_.size()], port));
+    for (std::size_t i = 0; i < ring_.size(); ++i)
+      out.push_back(expand(ring_[(next_ + i) % ring_.size()], port));
     return out;
   }
 
