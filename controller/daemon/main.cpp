@@ -1,5 +1,6 @@
 // lightpathd: the lightpath controller daemon.
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +9,12 @@
 #include "controller/daemon/daemon.h"
 
 int main(int argc, char** argv) {
+  // glibc gives each thread that allocates its own arena (up to 8 per core):
+  // with gRPC's pool, the commit thread and the fabric model, memory freed in
+  // one arena is not reused by another and RSS at 100,000 circuits varied
+  // from 190 to 240 MiB run to run. Two arenas hold it at the low end with
+  // no measurable cost in CPU. Set before any thread starts.
+  mallopt(M_ARENA_MAX, 2);
   using lightpath::daemon::DaemonConfig;
   CLI::App app{"lightpathd - optical circuit controller"};
   DaemonConfig cli;
