@@ -223,6 +223,33 @@ int main(int argc, char** argv) {
       static_cast<double>(done) / seconds, seconds, rejected.load());
   print_cpu("8 clients", cpu_before, cpu_ms_by_thread(d.pid), std::max(1L, done.load()));
 
+  // The floor under the numbers above: a call that reaches the controller
+  // and does nothing (GetCircuit of an id never issued) costs gRPC's and the
+  // thread hops' share alone.
+  {
+    std::atomic<long> calls{0};
+    std::vector<std::thread> idle;
+    const auto idle_until = Clock::now() + std::chrono::duration<double>(seconds);
+    const auto idle_before = cpu_ms_by_thread(d.pid);
+    for (int t = 0; t < 8; ++t) {
+      idle.emplace_back([&] {
+        auto own = v1::CircuitService::NewStub(channel);
+        v1::GetCircuitRequest req;
+        req.set_id(4'000'000'000);
+        while (Clock::now() < idle_until) {
+          grpc::ClientContext ctx;
+          v1::Circuit out;
+          own->GetCircuit(&ctx, req, &out);
+          ++calls;
+        }
+      });
+    }
+    for (auto& c : idle) c.join();
+    std::printf("GetCircuit (unknown id), 8 clients: %.0f calls/s\n",
+                static_cast<double>(calls) / seconds);
+    print_cpu("8 clients", idle_before, cpu_ms_by_thread(d.pid), std::max(1L, calls.load()));
+  }
+
   // Fill to 100,000 circuits and measure memory.
   v1::ListCircuitsResponse all;
   {

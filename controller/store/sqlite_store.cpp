@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <limits>
+#include <unordered_set>
 
 #include "controller/store/record_json.h"
 #include "controller/store/row_text.h"
@@ -101,6 +102,28 @@ Error dangling(const Database& db, const std::string& item) {
                            db.path(), item)};
 }
 
+// Lifecycle moves of `n` circuits in one statement: per statement, SQLite's
+// fixed cost is most of a narrow UPDATE's.
+std::string move_many_sql(int n) {
+  std::string sql =
+      "UPDATE circuits SET state = v.column2, reason = v.column3, lease_end_ns = v.column4, "
+      "updated_ns = v.column5 FROM (VALUES ";
+  for (int i = 0; i < n; ++i) sql += i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)";
+  return sql + ") AS v WHERE circuits.id = v.column1";
+}
+
+// New circuits, `n` per statement; DO NOTHING and changes() tell if one was
+// stored after all.
+std::string insert_many_sql(int n) {
+  std::string sql =
+      "INSERT INTO circuits (id, request_id, job_id, tenant, priority, state, reason, a_port, "
+      "b_port, bandwidth_bps, latency_max_ns, min_margin_db, lease_end_ns, created_ns, "
+      "updated_ns, hops, wavelengths) VALUES ";
+  for (int i = 0; i < n; ++i)
+    sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  return sql + " ON CONFLICT (id) DO NOTHING";
+}
+
 std::uint64_t fixed_hash(const std::string& encoded) {
   return std::hash<std::string_view>{}(encoded);
 }
@@ -115,7 +138,12 @@ void WriteBatch::append(WriteBatch&& other) {
 }
 
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<Database> db, int version)
-    : path_(std::move(path)), db_(std::move(db)), schema_version_(version) {}
+    : path_(std::move(path)), db_(std::move(db)), schema_version_(version) {
+  for (std::size_t n = 1; n <= kMovesPerStatement; ++n) {
+    move_sql_.push_back(move_many_sql(static_cast<int>(n)));
+    insert_sql_.push_back(insert_many_sql(static_cast<int>(n)));
+  }
+}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -155,7 +183,10 @@ Result<bool> SqliteStore::commit(const WriteBatch& batch) {
   std::uint64_t high = high_.value_or(0);
   auto done = [&](Result<bool> r) {
     if (r) {
-      for (auto& [id, known] : staged_) known_[id] = known;
+      for (auto& [id, known] : staged_) {
+        known_[id] = known;
+        if (max_id_) max_id_ = std::max<std::int64_t>(*max_id_, id);
+      }
       // Released circuits rarely move again; forgetting them bounds the
       // memory by the live circuits (a later write looks them up again).
       for (std::uint32_t id : released_) known_.erase(id);
@@ -317,10 +348,133 @@ Result<bool> SqliteStore::write_events(const std::vector<core::CircuitEvent>& ev
       static_cast<std::int64_t>(high), static_cast<std::int64_t>(first), lines_);
 }
 
+Result<bool> SqliteStore::write_moves(std::vector<const core::CircuitRecord*>& moves) {
+  for (std::size_t from = 0; from < moves.size(); from += kMovesPerStatement) {
+    const std::size_t n = std::min(kMovesPerStatement, moves.size() - from);
+    auto st = db_->cached(move_sql_[n - 1].c_str());
+    if (!st) return unexpected(std::move(st).error());
+    Statement& q = **st;
+    q.reset();
+    int at = 0;
+    for (std::size_t i = from; i < from + n; ++i) {
+      const core::CircuitRecord& rec = *moves[i];
+      q.bind(++at, std::int64_t{rec.circuit.id.value()});
+      q.bind(++at, core::to_string(rec.state));
+      q.bind(++at, rec.reason);
+      q.bind(++at, ns_or_null(rec.lease_end));
+      q.bind(++at, rec.updated.since_epoch_ns());
+    }
+    if (auto r = q.run(); !r) return r;
+    if (db_->changes() == static_cast<std::int64_t>(n)) continue;
+    // Some row is gone (changed behind our back): one at a time, which
+    // writes a missing circuit in full.
+    for (std::size_t i = from; i < from + n; ++i)
+      if (auto r = write_circuit(*moves[i]); !r) return r;
+  }
+  moves.clear();
+  return true;
+}
+
+Result<bool> SqliteStore::write_inserts(std::vector<const core::CircuitRecord*>& fresh) {
+  for (std::size_t from = 0; from < fresh.size(); from += kMovesPerStatement) {
+    const std::size_t n = std::min(kMovesPerStatement, fresh.size() - from);
+    for (std::size_t i = from; i < from + n; ++i)
+      if (auto ok = check_wavelengths(*db_, fresh[i]->circuit); !ok) return ok;
+    auto st = db_->cached(insert_sql_[n - 1].c_str());
+    if (!st) return unexpected(std::move(st).error());
+    Statement& q = **st;
+    q.reset();
+    int at = 0;
+    for (std::size_t i = from; i < from + n; ++i) {
+      const core::CircuitRecord& rec = *fresh[i];
+      const solver::Circuit& c = rec.circuit;
+      hops_.clear();
+      append_hops(hops_, c.hops);
+      waves_.clear();
+      append_numbers(waves_, c.wavelengths);
+      q.bind(++at, std::int64_t{c.id.value()});
+      q.bind(++at, c.request_id);
+      q.bind(++at, rec.job_id);
+      q.bind(++at, rec.tenant);
+      q.bind(++at, c.priority);
+      q.bind(++at, core::to_string(rec.state));
+      q.bind(++at, rec.reason);
+      q.bind(++at, std::int64_t{c.a.value()});
+      q.bind(++at, std::int64_t{c.b.value()});
+      q.bind(++at, c.bandwidth.bits_per_second());
+      q.bind(++at, ns_or_null(c.latency_max));
+      q.bind(++at, c.min_margin.value());
+      q.bind(++at, ns_or_null(rec.lease_end));
+      q.bind(++at, rec.created.since_epoch_ns());
+      q.bind(++at, rec.updated.since_epoch_ns());
+      q.bind(++at, hops_);  // copied by the bind
+      q.bind(++at, waves_);
+    }
+    if (auto r = q.run(); !r) return r;
+    if (db_->changes() == static_cast<std::int64_t>(n)) {
+      for (std::size_t i = from; i < from + n; ++i) {
+        encode_fixed(*fresh[i], scratch_);
+        staged_.insert_or_assign(fresh[i]->circuit.id.value(), Known{fixed_hash(scratch_), 0});
+      }
+      continue;
+    }
+    // Some were stored after all: one at a time, which tells which.
+    for (std::size_t i = from; i < from + n; ++i)
+      if (auto r = write_circuit(*fresh[i]); !r) return r;
+  }
+  fresh.clear();
+  return true;
+}
+
+Result<bool> SqliteStore::write_circuits(const std::vector<core::CircuitRecord>& circuits) {
+  // Moves of known circuits and circuits newer than any stored are gathered;
+  // anything else (a rewrite, an unknown older circuit, a second write of
+  // one circuit) first sends what was gathered, so the batch's order holds.
+  std::vector<const core::CircuitRecord*> moves, fresh;
+  std::unordered_set<std::uint32_t> gathered;
+  auto send = [&]() -> Result<bool> {
+    gathered.clear();
+    if (auto r = write_inserts(fresh); !r) return r;
+    return write_moves(moves);
+  };
+  if (!max_id_) {
+    auto m = db_->query_int("SELECT COALESCE(MAX(id), 0) FROM circuits");
+    if (!m) return unexpected(std::move(m).error());
+    max_id_ = *m;
+  }
+  for (const auto& c : circuits) {
+    const std::uint32_t id = c.circuit.id.value();
+    if (!gathered.count(id) && id != 0) {
+      const Known* known = nullptr;
+      if (auto it = staged_.find(id); it != staged_.end())
+        known = &it->second;
+      else if (auto jt = known_.find(id); jt != known_.end())
+        known = &jt->second;
+      if (!known && id > *max_id_) {
+        fresh.push_back(&c);
+        gathered.insert(id);
+        if (c.state == core::CircuitState::kReleased) released_.push_back(id);
+        continue;
+      }
+      if (known) {
+        encode_fixed(c, scratch_);
+        if (known->fixed_hash == fixed_hash(scratch_)) {
+          moves.push_back(&c);
+          gathered.insert(id);
+          if (c.state == core::CircuitState::kReleased) released_.push_back(id);
+          continue;
+        }
+      }
+    }
+    if (auto r = send(); !r) return r;
+    if (auto r = write_circuit(c); !r) return r;
+  }
+  return send();
+}
+
 Result<bool> SqliteStore::write_batch(const WriteBatch& batch, std::uint64_t& high) {
   Database& db = *db_;
-  for (const auto& c : batch.circuits)
-    if (auto r = write_circuit(c); !r) return r;
+  if (auto r = write_circuits(batch.circuits); !r) return r;
   for (const auto& rec : batch.requests) {
     const solver::CircuitRequest& q = rec.request;
     auto item = [&] { return fmt::format("request '{}'", q.request_id); };

@@ -101,7 +101,12 @@ class SqliteStore {
   };
   // `high` is the log's high-water mark, moved by the batch's events.
   Result<bool> write_batch(const WriteBatch& batch, std::uint64_t& high);
+  Result<bool> write_circuits(const std::vector<core::CircuitRecord>& circuits);
   Result<bool> write_circuit(const core::CircuitRecord& rec);
+  // Lifecycle moves of known circuits, several per statement; empties `moves`.
+  Result<bool> write_moves(std::vector<const core::CircuitRecord*>& moves);
+  // Circuits newer than any stored, several per statement; empties `fresh`.
+  Result<bool> write_inserts(std::vector<const core::CircuitRecord*>& fresh);
   Result<bool> check_circuits_stored(const core::RequestRecord& rec);
   Result<bool> write_events(const std::vector<core::CircuitEvent>& events, std::uint64_t& high);
   // The circuit as stored, from memory or the database; nullptr if it is not stored.
@@ -124,6 +129,11 @@ class SqliteStore {
   // The event log's high-water mark as committed, once read.
   std::optional<std::uint64_t> high_;
   std::string scratch_, hops_, waves_, lines_;
+  static constexpr std::size_t kMovesPerStatement = 16;
+  std::vector<std::string> move_sql_;    // [n - 1]: the statement moving n circuits
+  std::vector<std::string> insert_sql_;  // [n - 1]: the statement inserting n circuits
+  // The highest circuit id committed, once read: a circuit above it is new.
+  std::optional<std::int64_t> max_id_;
 };
 
 }  // namespace lightpath::store
