@@ -3,15 +3,17 @@
 // its own, reached through drivers that hop between threads as a network
 // would. The controller's thread spends no time modeling mirrors.
 #include <pthread.h>
+
 #include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <future>
 #include <memory>
 #include <thread>
 
 #include "controller/runtime/asio_executor.h"
 #include "lightpath/driver_set.h"
+#include "simulator/coalescing_executor.h"
 #include "simulator/realtime_pacer.h"
 #include "simulator/sim_driver.h"
 #include "simulator/simulated_fabric.h"
@@ -42,7 +44,11 @@ class SimulatedDriverSet final : public DriverSet {
       io_.run();
     });
     built.get_future().wait();
-    for (auto& [id, d] : inner_) outer_.emplace(id, std::make_unique<sim::ThreadedDriver>(*d, *home_, caller));
+    // Each direction's messages travel in bundles, one thread wake-up each.
+    to_home_ = std::make_unique<sim::CoalescingExecutor>(*home_);
+    to_caller_ = std::make_unique<sim::CoalescingExecutor>(caller);
+    for (auto& [id, d] : inner_)
+      outer_.emplace(id, std::make_unique<sim::ThreadedDriver>(*d, *to_home_, *to_caller_));
   }
 
   ~SimulatedDriverSet() override {
@@ -80,6 +86,8 @@ class SimulatedDriverSet final : public DriverSet {
   std::unique_ptr<sim::SimulatedFabric> model_;
   std::unique_ptr<sim::RealtimePacer> pacer_;
   std::map<SwitchId, std::unique_ptr<sim::SimDriver>> inner_;
+  std::unique_ptr<sim::CoalescingExecutor> to_home_;
+  std::unique_ptr<sim::CoalescingExecutor> to_caller_;
   std::map<SwitchId, std::unique_ptr<sim::ThreadedDriver>> outer_;
   std::thread thread_;
 };
