@@ -192,6 +192,18 @@ class PathSearch {
     const OpticalSwitch& osw = f_.optical_switch(sw);
     const FiberId fid = osw.port_fiber[static_cast<std::size_t>(out_port)];
     if (!fid.valid()) return;
+    // Most ports lead to some other endpoint: such a step can neither end
+    // the walk nor go on, so it is not worth extending the walk for.
+    const auto& peer = idx_.peer(sw, out_port);
+    bool ends_at_b = false;
+    if (peer.endpoint_port.valid()) {
+      const EndpointPort& p = f_.port(peer.endpoint_port);
+      ends_at_b = p.endpoint == need_.b && p.group == need_.group_b;
+    }
+    const bool goes_on = !peer.endpoint_port.valid() && peer.remote.valid() &&
+                         !s_.visited[peer.remote.value()] &&
+                         static_cast<int>(s_.hops.size()) + 1 < limits_.max_switch_hops;
+    if (!ends_at_b && !goes_on) return;
     const Walk saved = walk_;
     s_.hops.push_back({sw, in_port, out_port});
     if (osw.kind == SwitchKind::kWss) {
@@ -212,13 +224,9 @@ class PathSearch {
       const double util = static_cast<double>(st_.ports_in_use(sw) + 2) / osw.port_count;
       walk_.max_util = std::max(walk_.max_util, util);
     }
-    const auto& peer = idx_.peer(sw, out_port);
-    if (peer.endpoint_port.valid()) {
-      const EndpointPort& p = f_.port(peer.endpoint_port);
-      if (p.endpoint == need_.b && p.group == need_.group_b && viable())
-        consider(peer.endpoint_port);
-    } else if (peer.remote.valid() && !s_.visited[peer.remote.value()] &&
-               static_cast<int>(s_.hops.size()) < limits_.max_switch_hops) {
+    if (ends_at_b) {
+      if (viable()) consider(peer.endpoint_port);
+    } else {
       visit(peer.remote, peer.remote_port);
     }
     s_.hops.pop_back();
