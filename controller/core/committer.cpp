@@ -13,7 +13,10 @@ namespace {
 class InlineCommitter final : public Committer {
  public:
   explicit InlineCommitter(store::SqliteStore& store) : store_(store) {}
-  void commit(store::WriteBatch batch, Done done) override { done(store_.commit(batch)); }
+  void commit(store::WriteBatch batch, Done done) override {
+    auto result = store_.commit(batch);
+    done(std::move(result), std::move(batch.events));
+  }
 
  private:
   store::SqliteStore& store_;
@@ -58,9 +61,12 @@ class ThreadedCommitter final : public Committer {
       queue_.pop_front();
       lock.unlock();
       auto result = store_.commit(item.batch);
-      ex_.post([done = std::move(item.done), result = std::move(result)]() mutable {
-        done(std::move(result));
+      ex_.post([done = std::move(item.done), result = std::move(result),
+                events = std::move(item.batch.events)]() mutable {
+        done(std::move(result), std::move(events));
       });
+      // The rest of the batch is freed here, off the controller's thread.
+      item = Item{};
       lock.lock();
     }
   }

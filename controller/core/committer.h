@@ -16,7 +16,9 @@ namespace lightpath::core {
 
 class Committer {
  public:
-  using Done = std::function<void(Result<bool>)>;
+  // With the batch's events, handed back so that publishing them needs no
+  // copy of its own; the rest of the batch is freed on the committing thread.
+  using Done = std::function<void(Result<bool>, std::vector<CircuitEvent> events)>;
   virtual ~Committer() = default;
   virtual void commit(store::WriteBatch batch, Done done) = 0;
 };

@@ -99,7 +99,6 @@ struct Controller::Impl {
   store::WriteBatch pending;
   std::unordered_map<CircuitId, std::size_t> staged;  // circuit -> its slot in pending
   std::vector<std::function<void(bool)>> after_commit;
-  std::vector<CircuitEvent> unpublished;
   bool flush_posted = false;
   TimerId lazy_flush;
   std::unique_ptr<Committer> committer;
@@ -207,11 +206,9 @@ struct Controller::Impl {
     }
     auto callbacks = std::move(after_commit);
     after_commit.clear();
-    auto events = std::move(unpublished);
-    unpublished.clear();
+    // Every event is staged in `pending`: with nothing staged there is none to publish.
     if (pending.empty()) {
       for (auto& cb : callbacks) cb(true);
-      for (auto& e : events) publish(e);
       return;
     }
     store::WriteBatch batch = std::move(pending);
@@ -220,8 +217,8 @@ struct Controller::Impl {
     const std::size_t writes = batch.requests.size() + batch.circuits.size();
     committing = true;
     committer->commit(std::move(batch),
-                      [this, alive = alive, writes, callbacks = std::move(callbacks),
-                       events = std::move(events)](Result<bool> r) mutable {
+                      [this, alive = alive, writes, callbacks = std::move(callbacks)](
+                          Result<bool> r, std::vector<CircuitEvent> events) mutable {
                         if (!*alive) return;
                         committing = false;
                         if (r) {
@@ -234,7 +231,7 @@ struct Controller::Impl {
                         }
                         for (auto& cb : callbacks) cb(r.has_value());
                         if (!r) std::abort();
-                        for (auto& e : events) publish(e);
+                        for (auto& e : events) publish(std::move(e));
                         if (flush_again || !after_commit.empty()) {
                           flush_again = false;
                           flush();
@@ -252,10 +249,9 @@ struct Controller::Impl {
     c.reason = std::move(reason);
     c.updated = ex.now();
     set_moving(c.circuit, is_moving(next));
-    CircuitEvent e{++last_sequence, c.updated, prev, c};
     stage_circuit(c);
-    pending.events.push_back(e);
-    unpublished.push_back(std::move(e));
+    // Published from the committed batch, which the committer hands back.
+    pending.events.push_back(CircuitEvent{++last_sequence, c.updated, prev, c});
     schedule_flush();
   }
 
@@ -284,9 +280,17 @@ struct Controller::Impl {
       pending.circuits[it->second] = c;
   }
 
-  void publish(const CircuitEvent& e) {
-    recent.push_back(e);
+  void publish(CircuitEvent&& event) {
+    if (opt.events_in_memory == 0) {
+      for (auto& [id, w] : watchers)
+        if (matches(event.circuit, w.filter)) w.fn(event);
+      return;
+    }
+    recent.push_back(std::move(event));
     while (recent.size() > opt.events_in_memory) recent.pop_front();
+    // A watcher that publishes in turn appends (which keeps this reference
+    // valid); only events_in_memory more events would drop this one.
+    const CircuitEvent& e = recent.back();
     for (auto& [id, w] : watchers)
       if (matches(e.circuit, w.filter)) w.fn(e);
   }
@@ -525,11 +529,10 @@ struct Controller::Impl {
         cr.updated = now;
         cr.state = CircuitState::kPending;
         rec.circuits.push_back(c.id);
-        auto& stored = circuits[c.id] = cr;
-        CircuitEvent e{++last_sequence, now, CircuitState::kPending, stored};
+        auto& stored = circuits[c.id] = std::move(cr);
         stage_circuit(stored);
-        pending.events.push_back(e);
-        unpublished.push_back(std::move(e));
+        pending.events.push_back(
+            CircuitEvent{++last_sequence, now, CircuitState::kPending, stored});
       }
       nlohmann::json packet = nlohmann::json::array();
       for (const auto& f : decision.flows) {
