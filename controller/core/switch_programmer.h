@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "lightpath/executor.h"
@@ -57,15 +58,24 @@ class SwitchProgrammer {
   southbound::Driver* driver(SwitchId sw) const;
 
  private:
+  struct XcHash {
+    std::size_t operator()(const southbound::CrossConnect& x) const {
+      return std::hash<std::uint64_t>()(
+          (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x.a)) << 32) |
+          static_cast<std::uint32_t>(x.b));
+    }
+  };
   struct Device {
     southbound::Driver* driver = nullptr;
-    std::map<southbound::CrossConnect, int> desired;  // with reference counts
+    // With reference counts. Looked up for every hop of every circuit that
+    // moves, and only ever iterated into `dirty`: order does not matter.
+    std::unordered_map<southbound::CrossConnect, int, XcHash> desired;
     XcSet actual;
-    XcSet dirty;             // where desired and actual may differ
-    bool synced = false;     // actual has been read from the device
-    bool known = false;      // actual was read at least once: drift can be told
-    XcSet uncertain;         // in a batch whose outcome is unknown (the call failed)
-    bool busy = false;       // a read or an apply is in flight
+    XcSet dirty;          // where desired and actual may differ
+    bool synced = false;  // actual has been read from the device
+    bool known = false;   // actual was read at least once: drift can be told
+    XcSet uncertain;      // in a batch whose outcome is unknown (the call failed)
+    bool busy = false;    // a read or an apply is in flight
     bool up = true;
     bool pump_posted = false;
     TimerId retry;
