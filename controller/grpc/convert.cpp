@@ -1,6 +1,7 @@
 #include "controller/grpc/convert.h"
 
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 namespace lightpath::grpc_api {
@@ -98,6 +99,24 @@ std::optional<core::CircuitState> from_proto(v1::CircuitState s) {
   return static_cast<core::CircuitState>(static_cast<int>(s));
 }
 
+namespace {
+
+// Fabric::port_name written straight into the message's field, without
+// the temporaries of its concatenations: every circuit of every answer has two.
+void set_port_name(const Fabric& fabric, EndpointPortId id, std::string* out) {
+  const auto& p = fabric.port(id);
+  const auto& ep = fabric.endpoint(p.endpoint);
+  const std::string& group = ep.groups[static_cast<std::size_t>(p.group)].name;
+  char index[16];
+  const int n = std::snprintf(index, sizeof index, "%d", p.index);
+  out->clear();
+  out->reserve(ep.name.size() + group.size() + 2 + static_cast<std::size_t>(n));
+  out->append(ep.name).append(1, '/').append(group).append(1, '/').append(
+      index, static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
 void to_proto(const Fabric& fabric, const core::CircuitRecord& in, v1::Circuit* out) {
   const auto& c = in.circuit;
   out->set_id(c.id.value());
@@ -106,8 +125,8 @@ void to_proto(const Fabric& fabric, const core::CircuitRecord& in, v1::Circuit* 
   out->set_tenant(in.tenant);
   out->set_priority(c.priority);
   out->set_state(to_proto(in.state));
-  out->set_a_port(fabric.port_name(c.a));
-  out->set_b_port(fabric.port_name(c.b));
+  set_port_name(fabric, c.a, out->mutable_a_port());
+  set_port_name(fabric, c.b, out->mutable_b_port());
   for (const auto& h : c.hops) {
     auto* hop = out->add_hops();
     hop->set_switch_name(fabric.optical_switch(h.optical_switch).name);
