@@ -17,7 +17,12 @@ namespace lightpath::sim {
 
 class CoalescingExecutor final : public Executor {
  public:
-  explicit CoalescingExecutor(Executor& target) : state_(std::make_shared<State>(target)) {}
+  // `before` and `after` run on the target's thread around each bundle.
+  explicit CoalescingExecutor(Executor& target, Task before = {}, Task after = {})
+      : state_(std::make_shared<State>(target)) {
+    state_->before = std::move(before);
+    state_->after = std::move(after);
+  }
 
   TimePoint now() const override { return state_->target.now(); }
 
@@ -43,6 +48,7 @@ class CoalescingExecutor final : public Executor {
   struct State {
     explicit State(Executor& t) : target(t) {}
     Executor& target;
+    Task before, after;
     std::mutex mu;
     std::vector<Task> queued;
     bool scheduled = false;
@@ -55,9 +61,11 @@ class CoalescingExecutor final : public Executor {
       s.running.swap(s.queued);
       s.scheduled = false;
     }
+    if (s.before) s.before();
     // Posts made while these run go out as a task of their own, after them.
     for (auto& fn : s.running) fn();
     s.running.clear();
+    if (s.after) s.after();
   }
 
   std::shared_ptr<State> state_;

@@ -34,7 +34,10 @@ class SimulatedDriverSet final : public DriverSet {
       home_ = std::make_unique<runtime::AsioExecutor>(io_);
       engine_ = std::make_unique<sim::EventEngine>(sim::Rng(o.seed), home_->now());
       model_ = std::make_unique<sim::SimulatedFabric>(*engine_, fabric, options(o));
-      pacer_ = std::make_unique<sim::RealtimePacer>(*engine_, *home_, o.time_scale);
+      // Work from the controller brings the model up to time before it runs
+      // and wakes the pacer for what it scheduled (to_home_ below), so the
+      // pacer need not look every millisecond.
+      pacer_ = std::make_unique<sim::RealtimePacer>(*engine_, *home_, o.time_scale, kIdleTick);
       for (const auto& sw : model_->switches()) {
         const auto id = *fabric.find_optical_switch(sw->name());
         inner_.emplace(id, std::make_unique<sim::SimDriver>(*sw, *home_));
@@ -45,7 +48,14 @@ class SimulatedDriverSet final : public DriverSet {
     });
     built.get_future().wait();
     // Each direction's messages travel in bundles, one thread wake-up each.
-    to_home_ = std::make_unique<sim::CoalescingExecutor>(*home_);
+    to_home_ = std::make_unique<sim::CoalescingExecutor>(
+        *home_,
+        [this] {
+          if (pacer_) pacer_->catch_up();
+        },
+        [this] {
+          if (pacer_) pacer_->reschedule();
+        });
     to_caller_ = std::make_unique<sim::CoalescingExecutor>(caller);
     for (auto& [id, d] : inner_)
       outer_.emplace(id, std::make_unique<sim::ThreadedDriver>(*d, *to_home_, *to_caller_));
@@ -73,6 +83,8 @@ class SimulatedDriverSet final : public DriverSet {
   }
 
  private:
+  static constexpr Duration kIdleTick = Duration::ms(100);
+
   static sim::MemsOptions options(const SimulatedDriverOptions& o) {
     sim::MemsOptions m;
     m.telemetry_interval = o.telemetry_interval;

@@ -21,9 +21,16 @@ class RealtimePacer {
   void start();
   // Brings the model up to the executor's current time.
   void catch_up();
+  // After work from outside the model (a batch) may have scheduled events
+  // earlier than the pacer's next wake-up: wakes up for them instead. With
+  // catch_up() before such work, this lets `tick` be long, so that an idle
+  // model does not wake its thread every millisecond.
+  void reschedule();
 
  private:
   void tick();
+  void schedule_next();
+  Duration until_next() const;
   TimePoint virtual_now() const;
 
   EventEngine& engine_;
@@ -33,6 +40,7 @@ class RealtimePacer {
   TimePoint real_start_;
   TimePoint virtual_start_;
   TimerId timer_;
+  TimePoint wake_at_;  // when timer_ fires
 };
 
 }  // namespace lightpath::sim
