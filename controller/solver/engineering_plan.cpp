@@ -3,11 +3,15 @@
 #include <map>
 #include <set>
 
+#include "controller/solver/alternating_cycles.h"
 #include "controller/solver/link_placer.h"
 #include "controller/solver/topology_engineering.h"
 
 namespace lightpath::solver {
 namespace {
+
+// Longer single-switch walks are rare and slow to search for.
+constexpr int kMaxCycleLinks = 8;
 
 Error invalid(std::string code, std::string message) {
   return Error{std::move(code), std::move(message)};
@@ -133,10 +137,12 @@ std::vector<PlacedLink> concretize(const PortBudget& budget, const detail::LinkP
 // switch the freed ports are wanted at: at each end, a partner the endpoint
 // must gain links with has a free port there too, so the new link can take
 // the freed ports without moving anything. Greedy, one copy at a time.
+// Links already chosen (by single-switch walks) are dropped first.
 std::vector<char> choose_drops(const std::vector<ExistingLink>& existing,
                                const std::vector<std::vector<int>>& x,
                                const std::vector<std::vector<int>>& cur,
-                               const std::vector<std::vector<int>>& capacity) {
+                               const std::vector<std::vector<int>>& capacity,
+                               const std::vector<std::size_t>& chosen) {
   const int n = static_cast<int>(x.size());
   std::vector<char> drop(existing.size(), 0);
   std::vector<std::vector<int>> room = capacity;  // ports free once drops are made
@@ -156,8 +162,10 @@ std::vector<char> choose_drops(const std::vector<ExistingLink>& existing,
     ++room[e.i][e.s], ++room[e.j][e.s];
     --surplus[e.i][e.j], --surplus[e.j][e.i];
   };
+  for (std::size_t k : chosen) release(k);
   for (std::size_t k = 0; k < existing.size(); ++k) {
     const auto& e = existing[k];
+    if (drop[k]) continue;
     if (x[e.i][e.j] == 0)
       release(k);  // every copy goes: no choice
     else if (surplus[e.i][e.j] > 0)
@@ -210,7 +218,14 @@ Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& ta
   plan.lower_bound_changes = foreign;
   for (int i = 0; i < n; ++i)
     for (int j = i + 1; j < n; ++j) plan.lower_bound_changes += std::abs((*x)[i][j] - cur[i][j]);
-  const std::vector<char> dropped = choose_drops(*existing, *x, cur, capacity);
+  std::vector<detail::SwitchLink> links;
+  std::vector<std::vector<int>> cur_both(n, std::vector<int>(n, 0));
+  for (const auto& e : *existing) {
+    links.push_back({e.s, e.i, e.j});
+    ++cur_both[e.i][e.j], ++cur_both[e.j][e.i];
+  }
+  const auto cycles = detail::single_switch_cycles(links, *x, cur_both, S, kMaxCycleLinks);
+  const std::vector<char> dropped = choose_drops(*existing, *x, cur, capacity, cycles.dropped);
   std::vector<std::vector<int>> need = *x;
   for (std::size_t k = 0; k < existing->size(); ++k) {
     const auto& e = (*existing)[k];
@@ -221,6 +236,10 @@ Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& ta
       placer.note_dropped(e.s, e.i, e.j);
     }
   }
+
+  // The walks' additions take exactly the ports their removals free.
+  for (const auto& l : cycles.added)
+    if (need[l.i][l.j] > 0 && placer.place_at(l.s, l.i, l.j)) --need[l.i][l.j], --need[l.j][l.i];
 
   // Round-robin over pairs, so that no pair's copies crowd out the others
   // among equally constrained links.

@@ -66,6 +66,12 @@ int LinkPlacer::moved_kept() const {
   return per_switch - per_pair;
 }
 
+bool LinkPlacer::place_at(int s, int i, int j) {
+  if (room(i, s) <= 0 || room(j, s) <= 0) return false;
+  add(fresh_, s, i, j, 1);
+  return true;
+}
+
 bool LinkPlacer::place_greedy(int i, int j) {
   return place_greedy_at(i, j) >= 0;
 }
@@ -98,13 +104,25 @@ std::vector<std::pair<int, int>> LinkPlacer::place_all(
   std::vector<std::pair<int, int>> deferred, unplaced;
   for (auto [i, j] : links)
     if (!place_greedy(i, j)) deferred.emplace_back(i, j);
+  // Links a chain of fresh links can make room for cost nothing; the rest
+  // are repaired in order, each told which links are still waiting.
+  std::vector<std::pair<int, int>> still;
   for (auto [i, j] : deferred)
+    if (!place_by_fresh_chain(i, j)) still.emplace_back(i, j);
+  pending_.assign(static_cast<std::size_t>(n_) * n_, 0);
+  for (auto [i, j] : still) ++pending_[i * n_ + j], ++pending_[j * n_ + i];
+  for (auto [i, j] : still) {
+    --pending_[i * n_ + j], --pending_[j * n_ + i];
     if (!place_with_repair(i, j)) unplaced.emplace_back(i, j);
+  }
+  helps_.clear();
+  pending_.clear();
   return unplaced;
 }
 
 bool LinkPlacer::place_with_repair(int i, int j) {
   if (place_greedy(i, j)) return true;
+  note_pending_help();
   // Try every pair of switches (s where x has room, t where y has room) in
   // both orientations and take the path that moves the fewest kept links.
   Path best;
@@ -116,8 +134,9 @@ bool LinkPlacer::place_with_repair(int i, int j) {
         if (t == s || room(y, t) <= 0) continue;
         Path p = cheapest_path(x, y, s, t);
         if (p.cost < 0) continue;
-        if (best.cost < 0 || p.cost < best.cost ||
-            (p.cost == best.cost && p.moves.size() < best.moves.size())) {
+        if (best.cost < 0 || p.score < best.score ||
+            (p.score == best.score && p.cost < best.cost) ||
+            (p.score == best.score && p.cost == best.cost && p.moves.size() < best.moves.size())) {
           best = std::move(p);
           bx = x, by = y, bs = s, bt = t;
         }
@@ -220,7 +239,7 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
     bool kept = false;
   };
   std::vector<Pred> pred(states);
-  int end_cost = kUnseen, end_from = -1, end_to = -1;
+  int end_cost = kUnseen, end_score = kUnseen, end_from = -1, end_to = -1;
   bool end_kept = false;
   std::deque<int> queue;
   dist[2 * y] = 0;
@@ -229,7 +248,7 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
     const int st = queue.front();
     queue.pop_front();
     const int u = st / 2, k = st % 2, d = dist[st];
-    if (d >= end_cost) break;  // nothing cheaper can follow in a 0-1 BFS
+    if (d - 1 >= end_score) break;  // nothing cheaper can follow in a 0-1 BFS
     const int shed = k == 0 ? s : t, gain = k == 0 ? t : s;
     for (int w = 0; w < n_; ++w) {
       if (w == u) continue;
@@ -239,7 +258,9 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
       const int cost = move_cost(shed, gain, u, w);
       const int nd = d + cost;
       if (absorbs(w, gain)) {
-        if (nd < end_cost) end_cost = nd, end_from = st, end_to = w, end_kept = kept;
+        const int score = nd - (helps_.empty() ? 0 : helps_[w * s_ + shed]);
+        if (score < end_score || (score == end_score && nd < end_cost))
+          end_score = score, end_cost = nd, end_from = st, end_to = w, end_kept = kept;
         continue;
       }
       const int next = 2 * w + (1 - k);
@@ -255,6 +276,7 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
   Path path;
   if (end_from < 0) return path;
   path.cost = end_cost;
+  path.score = end_score;
   auto move_from = [&](int st, int to_vertex, bool kept) {
     const int u = st / 2, k = st % 2;
     return Recolor{k == 0 ? s : t, k == 0 ? t : s, u, to_vertex, kept};

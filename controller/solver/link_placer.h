@@ -14,7 +14,8 @@
 // it goes back to a switch where (u,v) had a link today that the plan dropped,
 // or leaves a switch where (u,v) already has more links than today. Repair
 // takes the alternating path of least such cost, found by a 0-1 BFS over
-// (endpoint, color to shed) states.
+// (endpoint, color to shed) states. Before repair, links are tried by chains
+// that move only fresh links, over any number of switches, which cost nothing.
 
 #include <cstdint>
 #include <utility>
@@ -32,6 +33,8 @@ class LinkPlacer {
   // Records an existing link on switch s that the plan drops (a surplus copy):
   // it takes no port, but moving a link of (i,j) back to s costs nothing.
   void note_dropped(int s, int i, int j);
+  // Places a fresh link on switch s; false when s has no room at both ends.
+  bool place_at(int s, int i, int j);
   // Places a fresh link on the switch with the most room at both ends; false
   // when no switch has room at both ends.
   bool place_greedy(int i, int j);
@@ -62,6 +65,7 @@ class LinkPlacer {
   };
   struct Path {
     int cost = -1;  // kept links moved; -1 when there is no path
+    int score = 0;  // cost, less one when the path's last endpoint can then take a pending link
     std::vector<Recolor> moves;
   };
 
@@ -81,6 +85,11 @@ class LinkPlacer {
   bool relocate(int i, int j, int a, int b);
   int cost_at(int a, int b) const;  // cross-connects changed on switches a and b
   bool random_walk(int x, int y, int s, int t);
+  // Places (i,j) by moving only fresh links, over any switches; false when
+  // no such chain frees a common switch (defined in fresh_chain.cpp).
+  bool place_by_fresh_chain(int i, int j);
+  // Fills helps_ from pending_ and today's room (fresh_chain.cpp).
+  void note_pending_help();
   int place_greedy_at(int i, int j);  // the switch used, or -1
   std::uint64_t next_random();
 
@@ -91,6 +100,8 @@ class LinkPlacer {
   std::vector<int> kept_;     // [s][i][j], symmetric
   std::vector<int> fresh_;    // [s][i][j], symmetric
   std::vector<int> current_;  // [s][i][j], symmetric: today's links, dropped ones too
+  std::vector<int> pending_;  // [i][j]: links greedy could not place, not yet repaired
+  std::vector<char> helps_;   // [w][c]: w freeing a port at c lets a pending link of w go there
   std::uint64_t walk_state_ = 0x9e3779b97f4a7c15ull;  // fixed: plans are deterministic
 };
 
