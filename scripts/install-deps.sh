@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev libssl-dev openssl
   nlohmann-json3-dev libcli11-dev doctest-dev libbenchmark-dev
   chromium  # tests/report opens report.html in headless Chromium
+  libglpk-dev  # bench/engineering_exact (an ILP and its LP bound); skipped without it
 )
 # Extra groups, asked for by name: e.g. `install-deps.sh test-peers`.
 for extra in "$@"; do

@@ -1,0 +1,288 @@
+// Topology engineering against the exact optimum on small full fabrics
+// (a plain main(); needs GLPK). For each case: n blocks, S MEMS switches,
+// every block with 2 ports on every switch, the uniform topology planned from
+// scratch, then 10% of its links rewired by degree-preserving swaps. Prints
+// the pair-count bound, the planner's changes, the LP relaxation and the
+// integer optimum of the exact model (docs/topology-engineering.md).
+//
+//   engineering_exact [blocks switches seeds fraction seconds [free]]
+// seconds: time limit of the integer search; 0 solves the LP only (by the
+// interior-point method; 64 48 means tpuv4-pod itself, ~6 minutes a seed).
+// free: instead, the most links to add that need no link moved.
+#include <glpk.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "controller/solver/topology_engineering.h"
+#include "controller/topology/topology_loader.h"
+
+namespace {
+
+using namespace lightpath;
+
+std::string full_fabric_yaml(int n, int S) {
+  char buf[1024];
+  std::snprintf(buf, sizeof buf,
+                "lightpath_topology: 1\nname: small-pod\n"
+                "transceivers:\n  - {name: t, grid: cwdm, wavelengths: 4, channel_rate_gbps: 50,"
+                " launch_power_dbm: 1.0, rx_sensitivity_dbm: -9.0}\n"
+                "endpoints:\n  - name: \"block{00..%02d}\"\n    kind: block\n"
+                "    port_groups:\n      - {name: up, ports: %d, transceiver: t}\n"
+                "optical_switches:\n  - name: \"ocs{00..%02d}\"\n    kind: mems\n"
+                "    ports: %d\n    insertion_loss_db: 2.0\n"
+                "    switching: {min_ms: 10, max_ms: 30, settle_ms: 5}\n"
+                "wiring:\n  - {endpoints: \"block{00..%02d}\", port_group: up,"
+                " switches: \"ocs{00..%02d}\", length_m: 50}\n",
+                n - 1, 2 * S, S - 1, 2 * n, n - 1, S - 1);
+  return buf;
+}
+
+solver::TrafficMatrix uniform(const Fabric& f) {
+  solver::TrafficMatrix m;
+  for (const auto& e : f.endpoints) m.endpoints.push_back(e.name);
+  const std::size_t n = m.endpoints.size();
+  m.demand_gbps.assign(n, std::vector<double>(n, 100.0));
+  for (std::size_t i = 0; i < n; ++i) m.demand_gbps[i][i] = 0;
+  return m;
+}
+
+// The rewiring of bench/engineering_bench.cpp.
+solver::LogicalTopology perturb(solver::LogicalTopology t, double fraction, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  const int n = static_cast<int>(t.endpoints.size());
+  const int wanted = static_cast<int>(fraction * t.total_links());
+  auto& x = t.links;
+  const auto original = x;
+  for (int removed = 0; removed < wanted;) {
+    const int a = rng() % n, b = rng() % n, c = rng() % n, d = rng() % n;
+    if (a == b || a == c || a == d || b == c || b == d || c == d) continue;
+    if (x[a][b] == 0 || x[c][d] == 0) continue;
+    --x[a][b], --x[b][a], --x[c][d], --x[d][c];
+    ++x[a][c], ++x[c][a], ++x[b][d], ++x[d][b];
+    removed = 0;
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j) removed += std::max(0, original[i][j] - x[i][j]);
+  }
+  return t;
+}
+
+struct Exact {
+  double lp = -1;
+  double best = -1;   // best plan found
+  double bound = -1;  // best proved bound
+};
+
+// The exact model: on switch s, pair e has g_se links today and
+// g_se − r_se + a_se in the plan (r removed, a added, both integers >= 0).
+// min Σ r + a subject to every endpoint's ports at every switch
+// (Σ_{e∋i} g − r + a <= cap_is) and the target (Σ_s a_se − r_se = x_e − cur_e).
+// r and a are not both positive at an optimum, so the cost is Σ |h − g|.
+Exact solve_exact(const solver::PortBudget& budget, const std::vector<std::vector<int>>& x,
+                  const std::map<std::tuple<int, int, int>, int>& g, int time_limit_s) {
+  const int n = static_cast<int>(x.size());
+  const int S = static_cast<int>(budget.owner.size());
+  glp_prob* p = glp_create_prob();
+  glp_set_obj_dir(p, GLP_MIN);
+  std::vector<int> ia{0}, ja{0};
+  std::vector<double> ar{0};
+  auto coef = [&](int r, int c, double v) { ia.push_back(r), ja.push_back(c), ar.push_back(v); };
+  std::vector<std::pair<int, int>> pairs;
+  std::map<std::pair<int, int>, int> index;
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) {
+      index[{i, j}] = static_cast<int>(pairs.size());
+      pairs.emplace_back(i, j);
+    }
+  const int P = static_cast<int>(pairs.size());
+  auto vertex_row = [&](int i, int s) { return 1 + i * S + s; };
+  auto pair_row = [&](int e) { return 1 + n * S + e; };
+  glp_add_rows(p, n * S + P);
+  std::vector<std::vector<int>> used(n, std::vector<int>(S, 0));
+  std::vector<int> cur(P, 0);
+  auto column = [&](int s, int e, int sign, double hi) {
+    const int c = glp_add_cols(p, 1);
+    glp_set_col_kind(p, c, GLP_IV);
+    glp_set_col_bnds(p, c, hi > 0 ? GLP_DB : GLP_FX, 0, hi);
+    glp_set_obj_coef(p, c, 1);
+    coef(vertex_row(pairs[e].first, s), c, sign);
+    coef(vertex_row(pairs[e].second, s), c, sign);
+    coef(pair_row(e), c, sign);
+  };
+  for (const auto& [key, count] : g) {
+    const auto [s, i, j] = key;
+    const int e = index[{i, j}];
+    used[i][s] += count, used[j][s] += count;
+    cur[e] += count;
+    column(s, e, -1, count);  // r
+  }
+  for (int s = 0; s < S; ++s)
+    for (int e = 0; e < P; ++e) {
+      const auto [i, j] = pairs[e];
+      if (x[i][j] == 0) continue;                                           // never added
+      column(s, e, 1, std::min(budget.budget(i, s), budget.budget(j, s)));  // a
+    }
+  for (int i = 0; i < n; ++i)
+    for (int s = 0; s < S; ++s)
+      glp_set_row_bnds(p, vertex_row(i, s), GLP_UP, 0, budget.budget(i, s) - used[i][s]);
+  for (int e = 0; e < P; ++e) {
+    const double v = x[pairs[e].first][pairs[e].second] - cur[e];
+    glp_set_row_bnds(p, pair_row(e), GLP_FX, v, v);
+  }
+  glp_load_matrix(p, static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+  Exact out;
+  glp_smcp sm;
+  glp_init_smcp(&sm);
+  sm.msg_lev = GLP_MSG_OFF;
+  // On tpuv4-pod (100,000 columns) the interior-point method is the faster;
+  // its objective is optimal to ~1e-8.
+  if (time_limit_s > 0) {
+    if (glp_simplex(p, &sm) == 0 && glp_get_status(p) == GLP_OPT) out.lp = glp_get_obj_val(p);
+  } else {
+    glp_iptcp ip;
+    glp_init_iptcp(&ip);
+    ip.msg_lev = GLP_MSG_OFF;
+    // GLPK stops on numeric instability once the gap is ~1e-8, keeping its
+    // best point: good enough for a bound that is rounded down anyway.
+    const int rc = glp_interior(p, &ip);
+    if (rc == 0 || rc == GLP_EINSTAB) out.lp = glp_ipt_obj_val(p);
+  }
+  if (time_limit_s <= 0) {
+    glp_delete_prob(p);
+    return out;
+  }
+  glp_iocp io;
+  glp_init_iocp(&io);
+  io.msg_lev = GLP_MSG_OFF;
+  io.tm_lim = time_limit_s * 1000;
+  io.gmi_cuts = GLP_ON;
+  io.mir_cuts = GLP_ON;
+  const int rc = glp_intopt(p, &io);
+  if (rc == 0 || rc == GLP_ETMLIM) {
+    const int st = glp_mip_status(p);
+    if (st == GLP_OPT || st == GLP_FEAS) out.best = glp_mip_obj_val(p);
+    out.bound = st == GLP_OPT ? out.best : out.lp;
+  }
+  glp_delete_prob(p);
+  return out;
+}
+
+// The most links to add that can go where removals free ports, with no link
+// moved: choose which copies of each surplus pair go (z), then give each link
+// to add a switch where both ends freed a port (y). Max Σ y.
+double max_free_additions(const std::vector<std::vector<int>>& x,
+                          const std::map<std::tuple<int, int, int>, int>& g, int S) {
+  const int n = static_cast<int>(x.size());
+  std::vector<std::vector<int>> cur(n, std::vector<int>(n, 0));
+  for (const auto& [key, count] : g) {
+    const auto [s, i, j] = key;
+    cur[i][j] += count, cur[j][i] += count;
+  }
+  glp_prob* p = glp_create_prob();
+  glp_set_obj_dir(p, GLP_MAX);
+  std::vector<int> ia{0}, ja{0};
+  std::vector<double> ar{0};
+  auto coef = [&](int r, int c, double v) { ia.push_back(r), ja.push_back(c), ar.push_back(v); };
+  auto cell_row = [&](int v, int s) { return 1 + v * S + s; };
+  glp_add_rows(p, n * S);
+  for (int r = 1; r <= n * S; ++r) glp_set_row_bnds(p, r, GLP_UP, 0, 0);
+  std::map<std::pair<int, int>, int> surplus_row;
+  for (const auto& [key, count] : g) {  // z: copies of surplus pairs dropped on s
+    const auto [s, i, j] = key;
+    const int surplus = cur[i][j] - x[i][j];
+    if (surplus <= 0) continue;
+    auto [it, fresh] = surplus_row.try_emplace({i, j}, 0);
+    if (fresh) {
+      it->second = glp_add_rows(p, 1);
+      glp_set_row_bnds(p, it->second, GLP_FX, surplus, surplus);
+    }
+    const int c = glp_add_cols(p, 1);
+    glp_set_col_kind(p, c, GLP_IV);
+    glp_set_col_bnds(p, c, GLP_DB, 0, count);
+    coef(it->second, c, 1);
+    coef(cell_row(i, s), c, -1);
+    coef(cell_row(j, s), c, -1);
+  }
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) {
+      const int deficit = x[i][j] - cur[i][j];
+      if (deficit <= 0) continue;
+      const int r = glp_add_rows(p, 1);
+      glp_set_row_bnds(p, r, GLP_UP, 0, deficit);
+      for (int s = 0; s < S; ++s) {  // y
+        const int c = glp_add_cols(p, 1);
+        glp_set_col_kind(p, c, GLP_IV);
+        glp_set_col_bnds(p, c, GLP_LO, 0, 0);
+        glp_set_obj_coef(p, c, 1);
+        coef(r, c, 1);
+        coef(cell_row(i, s), c, 1);
+        coef(cell_row(j, s), c, 1);
+      }
+    }
+  glp_load_matrix(p, static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+  glp_smcp sm;
+  glp_init_smcp(&sm);
+  sm.msg_lev = GLP_MSG_OFF;
+  glp_simplex(p, &sm);
+  glp_iocp io;
+  glp_init_iocp(&io);
+  io.msg_lev = GLP_MSG_OFF;
+  io.tm_lim = 60000;
+  glp_intopt(p, &io);
+  const double best = glp_mip_obj_val(p);
+  glp_delete_prob(p);
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int n = argc > 1 ? std::atoi(argv[1]) : 12;
+  const int S = argc > 2 ? std::atoi(argv[2]) : 8;
+  const int seeds = argc > 3 ? std::atoi(argv[3]) : 3;
+  const double fraction = argc > 4 ? std::atof(argv[4]) : 0.10;
+  const int time_limit = argc > 5 ? std::atoi(argv[5]) : 60;  // 0: the LP only
+  const bool free_only = argc > 6 && std::string(argv[6]) == "free";
+  // 64 x 48 is tpuv4-pod itself, so the numbers match engineering_bench.
+  auto fabric = n == 64 && S == 48
+                    ? topology::load_topology_file(std::string(LIGHTPATH_SOURCE_DIR) +
+                                                   "/topologies/tpuv4-pod.yaml")
+                    : topology::load_topology_text(full_fabric_yaml(n, S), "small-pod");
+  if (!fabric) {
+    for (const auto& d : fabric.error()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    return 1;
+  }
+  const Fabric& f = *fabric;
+  const auto budget = solver::port_budget(f);
+  auto t = solver::logical_topology(f, uniform(f));
+  auto base = solver::engineer(f, *t, {});
+  std::vector<solver::CrossConnect> current;
+  for (const auto& l : base->cross_connects) current.push_back(l.cross_connect);
+  std::map<std::tuple<int, int, int>, int> g;
+  for (const auto& xc : current) {
+    const int s = static_cast<int>(xc.optical_switch.value());
+    const int a = budget.owner[s][xc.port_a], b = budget.owner[s][xc.port_b];
+    ++g[{s, std::min(a, b), std::max(a, b)}];
+  }
+  std::printf("n=%d S=%d links=%d fraction=%.2f\n", n, S, t->total_links(), fraction);
+  std::printf("seed  pair_bound  planner  moved  lp  ilp_best  ilp_bound\n");
+  for (int seed = 1; seed <= seeds; ++seed) {
+    const auto target = perturb(*t, fraction, static_cast<std::uint32_t>(seed));
+    auto plan = solver::engineer(f, target, current);
+    if (free_only) {
+      std::printf("seed %d: %.0f links can be added with none moved\n", seed,
+                  max_free_additions(target.links, g, S));
+      continue;
+    }
+    const Exact ex = solve_exact(budget, target.links, g, time_limit);
+    std::printf("%4d  %10d  %7d  %5d  %.2f  %.0f  %.2f\n", seed, plan->lower_bound_changes,
+                plan->changes(), plan->moved_links, ex.lp, ex.best, ex.bound);
+    std::fflush(stdout);
+  }
+  return 0;
+}
