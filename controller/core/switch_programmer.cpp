@@ -10,8 +10,11 @@ using southbound::CrossConnect;
 SwitchProgrammer::SwitchProgrammer(Executor& executor,
                                    std::map<SwitchId, southbound::Driver*> drivers,
                                    Duration retry_delay, OnChange on_change, OnDrift on_drift)
-    : ex_(executor), drivers_(std::move(drivers)), retry_delay_(retry_delay),
-      on_change_(std::move(on_change)), on_drift_(std::move(on_drift)) {
+    : ex_(executor),
+      drivers_(std::move(drivers)),
+      retry_delay_(retry_delay),
+      on_change_(std::move(on_change)),
+      on_drift_(std::move(on_drift)) {
   for (const auto& [sw, d] : drivers_) devices_[sw].driver = d;
 }
 
@@ -38,13 +41,16 @@ void SwitchProgrammer::reconcile_pass() {
   reconcile_every(reconcile_interval_);
 }
 
-void SwitchProgrammer::report_drift(SwitchId sw, Device& dev, const XcSet& got) {
+void SwitchProgrammer::report_drift(SwitchId sw, Device& dev, const ActualSet& got) {
   if (!dev.known || !on_drift_) return;
   std::vector<CrossConnect> missing, unexpected;
   for (const auto& xc : dev.actual)
     if (!got.count(xc) && !dev.uncertain.count(xc)) missing.push_back(xc);
   for (const auto& xc : got)
     if (!dev.actual.count(xc) && !dev.uncertain.count(xc)) unexpected.push_back(xc);
+  // In cross-connect order, as they are named in the drift alarm.
+  std::sort(missing.begin(), missing.end());
+  std::sort(unexpected.begin(), unexpected.end());
   on_drift_(sw, missing, unexpected);
 }
 
@@ -109,14 +115,14 @@ void SwitchProgrammer::resync(SwitchId sw) {
         }
         d.up = true;
         ++reads_;
-        XcSet now(got->begin(), got->end());
+        ActualSet now(got->begin(), got->end());
         report_drift(sw, d, now);
         d.actual = std::move(now);
         d.uncertain.clear();
         d.known = true;
         d.synced = true;
         // Everything may differ after a fresh read.
-        d.dirty = d.actual;
+        d.dirty = XcSet(d.actual.begin(), d.actual.end());
         for (const auto& [xc, n] : d.desired) d.dirty.insert(xc);
         on_change_(sw, {}, true);
         pump(sw);
@@ -186,8 +192,8 @@ void SwitchProgrammer::retry_later(SwitchId sw) {
   });
 }
 
-const SwitchProgrammer::XcSet& SwitchProgrammer::actual(SwitchId sw) const {
-  static const XcSet kNone;  // NOLINT: an immutable empty value, not shared state
+const SwitchProgrammer::ActualSet& SwitchProgrammer::actual(SwitchId sw) const {
+  static const ActualSet kNone;  // NOLINT: an immutable empty value, not shared state
   auto it = devices_.find(sw);
   return it == devices_.end() ? kNone : it->second.actual;
 }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lightpath/executor.h"
@@ -21,6 +22,16 @@ namespace lightpath::core {
 class SwitchProgrammer {
  public:
   using XcSet = std::set<southbound::CrossConnect>;
+  struct XcHash {
+    std::size_t operator()(const southbound::CrossConnect& x) const {
+      return std::hash<std::uint64_t>()(
+          (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x.a)) << 32) |
+          static_cast<std::uint32_t>(x.b));
+    }
+  };
+  // What a device holds: asked about every hop of every circuit in motion
+  // after each batch, so hashed; sorted where an order is shown.
+  using ActualSet = std::unordered_set<southbound::CrossConnect, XcHash>;
   // After every apply (or failure) on a switch, so the owner can move
   // circuits along their lifecycle. `reread` is true when the device's
   // cross-connects were just read afresh (start, reconnect), so anything
@@ -50,7 +61,7 @@ class SwitchProgrammer {
   void reconcile_every(Duration interval);
   std::uint64_t reads() const { return reads_; }
 
-  const XcSet& actual(SwitchId sw) const;
+  const ActualSet& actual(SwitchId sw) const;
   bool has_driver(SwitchId sw) const { return drivers_.count(sw) != 0; }
   bool synced(SwitchId sw) const;
   bool up(SwitchId sw) const;
@@ -58,19 +69,12 @@ class SwitchProgrammer {
   southbound::Driver* driver(SwitchId sw) const;
 
  private:
-  struct XcHash {
-    std::size_t operator()(const southbound::CrossConnect& x) const {
-      return std::hash<std::uint64_t>()(
-          (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x.a)) << 32) |
-          static_cast<std::uint32_t>(x.b));
-    }
-  };
   struct Device {
     southbound::Driver* driver = nullptr;
     // With reference counts. Looked up for every hop of every circuit that
     // moves, and only ever iterated into `dirty`: order does not matter.
     std::unordered_map<southbound::CrossConnect, int, XcHash> desired;
-    XcSet actual;
+    ActualSet actual;
     XcSet dirty;          // where desired and actual may differ
     bool synced = false;  // actual has been read from the device
     bool known = false;   // actual was read at least once: drift can be told
@@ -86,7 +90,7 @@ class SwitchProgrammer {
   // that changes made in one turn travel in one batch.
   void pump_soon(SwitchId sw);
   void retry_later(SwitchId sw);
-  void report_drift(SwitchId sw, Device& dev, const XcSet& got);
+  void report_drift(SwitchId sw, Device& dev, const ActualSet& got);
   void reconcile_pass();
 
   Executor& ex_;
