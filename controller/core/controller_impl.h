@@ -474,18 +474,18 @@ struct Controller::Impl {
       return done(
           unexpected(api_error(ErrorCode::kInvalidArgument, bad->reason + ": " + bad->message)));
     }
-    if (solver::expand_flows(req).size() > opt.max_circuits_per_request) {
+    const std::size_t asked = solver::expand_flows(req).size();
+    if (asked > opt.max_circuits_per_request) {
       ++counters.requests["invalid"];
       return done(unexpected(
           api_error(ErrorCode::kResourceExhausted,
                     fmt::format("the request asks for {} circuits; the limit is {} per request",
-                                solver::expand_flows(req).size(), opt.max_circuits_per_request))));
+                                asked, opt.max_circuits_per_request))));
     }
     if (opt.max_circuits_per_tenant > 0) {
       std::size_t held = 0;
       for (const auto& [id, c] : circuits)
         if (c.tenant == req.tenant && holds_resources(c.state)) ++held;
-      const std::size_t asked = solver::expand_flows(req).size();
       if (held + asked > opt.max_circuits_per_tenant) {
         ++counters.requests["invalid"];
         return done(unexpected(api_error(
@@ -495,7 +495,7 @@ struct Controller::Impl {
                         req.tenant, held, asked, opt.max_circuits_per_tenant))));
       }
     }
-    const auto decision = solver.solve_in_place(alloc, req);
+    const auto decision = solver.solve_validated_in_place(alloc, req);
     const TimePoint now = ex.now();
     RequestRecord rec;
     rec.request = req;

@@ -266,6 +266,12 @@ Decision Solver::solve_in_place(AllocationState& state, const CircuitRequest& r)
     d.rejection = std::move(bad);
     return d;
   }
+  return solve_validated_in_place(state, r);
+}
+
+Decision Solver::solve_validated_in_place(AllocationState& state, const CircuitRequest& r) const {
+  Decision d;
+  d.request_id = r.request_id;
   Attempt a = attempt(state, r);
   // Leave the state as it was; the caller commits with apply().
   for (const auto& c : a.circuits) state.remove(c.id);

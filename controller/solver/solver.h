@@ -58,9 +58,9 @@ struct SolverOptions {
 
 struct FlowDecision {
   Flow flow;
-  std::optional<CircuitId> circuit;     // served by this new or groomed circuit
-  std::optional<PacketRoute> packet;    // or carried by the packet fabric
-  std::optional<Rejection> rejection;   // or not served
+  std::optional<CircuitId> circuit;    // served by this new or groomed circuit
+  std::optional<PacketRoute> packet;   // or carried by the packet fabric
+  std::optional<Rejection> rejection;  // or not served
 };
 
 struct Decision {
@@ -68,8 +68,8 @@ struct Decision {
   bool accepted = false;
   std::optional<Rejection> rejection;  // set when not accepted
   std::vector<FlowDecision> flows;
-  std::vector<Circuit> circuits;       // to add, ids already chosen
-  std::vector<CircuitId> preempt;      // existing circuits to release first
+  std::vector<Circuit> circuits;   // to add, ids already chosen
+  std::vector<CircuitId> preempt;  // existing circuits to release first
   int new_cross_connects = 0;
 };
 
@@ -87,6 +87,9 @@ class Solver {
   // The same without copying the state: circuits are tried on it and taken
   // off again, so on return it is as it was (only ids move on).
   Decision solve_in_place(AllocationState& state, const CircuitRequest& request) const;
+  // The same for a request validate() has accepted already (a caller that
+  // checks more between the two need not have it validated twice).
+  Decision solve_validated_in_place(AllocationState& state, const CircuitRequest& request) const;
 
   // Decides requests in order; each sees the circuits of those accepted
   // before it. `state` is unchanged; apply the decisions to commit them.
