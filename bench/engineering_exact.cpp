@@ -7,7 +7,7 @@
 //
 //   engineering_exact [blocks switches seeds fraction seconds [free]]
 // seconds: time limit of the integer search; 0 solves the LP only (by the
-// interior-point method; 64 48 means tpuv4-pod itself, ~6 minutes a seed).
+// interior-point method; 64 48 means tpuv4-pod itself, ~3 minutes a seed).
 // free: instead, the most links to add that need no link moved.
 #include <glpk.h>
 
