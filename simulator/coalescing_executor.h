@@ -17,12 +17,20 @@ namespace lightpath::sim {
 
 class CoalescingExecutor final : public Executor {
  public:
-  // `before` and `after` run on the target's thread around each bundle.
-  explicit CoalescingExecutor(Executor& target, Task before = {}, Task after = {})
-      : state_(std::make_shared<State>(target)) {
-    state_->before = std::move(before);
-    state_->after = std::move(after);
-  }
+  struct Options {
+    // Run on the target's thread around each bundle.
+    Task before;
+    Task after;
+    // When every post comes from one thread, that thread's executor: a
+    // bundle then goes out once the work that thread has queued is done,
+    // rather than with its first task (which would wake the target for it
+    // alone while the rest is still being made). Never for a thread that
+    // may block waiting on the target.
+    Executor* source = nullptr;
+  };
+
+  CoalescingExecutor(Executor& target, Options options)
+      : state_(std::make_shared<State>(target, std::move(options))) {}
 
   TimePoint now() const override { return state_->target.now(); }
 
@@ -34,8 +42,11 @@ class CoalescingExecutor final : public Executor {
       first = !state_->scheduled;
       state_->scheduled = true;
     }
-    // Tasks posted while this one waits ride along with it.
-    if (first) state_->target.post([state = state_] { run(*state); });
+    if (!first) return;  // it rides along with the bundle on its way
+    if (state_->options.source)
+      state_->options.source->post([state = state_] { send(state); });
+    else
+      send(state_);
   }
 
   TimerId schedule_after(Duration delay, Task fn) override {
@@ -46,14 +57,18 @@ class CoalescingExecutor final : public Executor {
  private:
   // Shared with the task in flight, which may run after this object is gone.
   struct State {
-    explicit State(Executor& t) : target(t) {}
+    State(Executor& t, Options o) : target(t), options(std::move(o)) {}
     Executor& target;
-    Task before, after;
+    Options options;
     std::mutex mu;
     std::vector<Task> queued;
     bool scheduled = false;
     std::vector<Task> running;  // only on the target's thread
   };
+
+  static void send(const std::shared_ptr<State>& state) {
+    state->target.post([state] { run(*state); });
+  }
 
   static void run(State& s) {
     {
@@ -61,11 +76,11 @@ class CoalescingExecutor final : public Executor {
       s.running.swap(s.queued);
       s.scheduled = false;
     }
-    if (s.before) s.before();
+    if (s.options.before) s.options.before();
     // Posts made while these run go out as a task of their own, after them.
     for (auto& fn : s.running) fn();
     s.running.clear();
-    if (s.after) s.after();
+    if (s.options.after) s.options.after();
   }
 
   std::shared_ptr<State> state_;

@@ -48,17 +48,21 @@ class SimulatedDriverSet final : public DriverSet {
     });
     built.get_future().wait();
     // Each direction's messages travel in bundles, one thread wake-up each.
-    to_home_ = std::make_unique<sim::CoalescingExecutor>(
-        *home_,
-        [this] {
-          if (pacer_) pacer_->catch_up();
-        },
-        [this] {
-          if (pacer_) pacer_->reschedule();
-        });
-    to_caller_ = std::make_unique<sim::CoalescingExecutor>(caller);
+    sim::CoalescingExecutor::Options calls;
+    calls.before = [this] {
+      if (pacer_) pacer_->catch_up();
+    };
+    calls.after = [this] {
+      if (pacer_) pacer_->reschedule();
+    };
+    calls.source = &caller;
+    to_home_ = std::make_unique<sim::CoalescingExecutor>(*home_, std::move(calls));
+    sim::CoalescingExecutor::Options answers;
+    answers.source = home_.get();
+    to_caller_ = std::make_unique<sim::CoalescingExecutor>(caller, std::move(answers));
     for (auto& [id, d] : inner_)
-      outer_.emplace(id, std::make_unique<sim::ThreadedDriver>(*d, *to_home_, *to_caller_));
+      outer_.emplace(
+          id, std::make_unique<sim::ThreadedDriver>(*d, *home_, *to_caller_, to_home_.get()));
   }
 
   ~SimulatedDriverSet() override {

@@ -6,8 +6,8 @@ namespace lightpath::sim {
 
 using namespace southbound;
 
-ThreadedDriver::ThreadedDriver(Driver& inner, Executor& home, Executor& caller)
-    : inner_(inner), home_(home), caller_(caller) {}
+ThreadedDriver::ThreadedDriver(Driver& inner, Executor& home, Executor& caller, Executor* calls)
+    : inner_(inner), home_(home), caller_(caller), calls_(calls ? *calls : home) {}
 
 ThreadedDriver::~ThreadedDriver() {
   for (auto& [id, s] : subscriptions_) *s.live = false;
@@ -19,19 +19,19 @@ Result<DeviceInfo> ThreadedDriver::describe() const {
 }
 
 void ThreadedDriver::read_cross_connects(Callback<std::vector<CrossConnect>> done) {
-  home_.post([this, done = back_to_caller(std::move(done))]() mutable {
+  calls_.post([this, done = back_to_caller(std::move(done))]() mutable {
     inner_.read_cross_connects(std::move(done));
   });
 }
 
 void ThreadedDriver::validate(const Batch& batch, Callback<Validation> done) {
-  home_.post([this, batch, done = back_to_caller(std::move(done))]() mutable {
+  calls_.post([this, batch, done = back_to_caller(std::move(done))]() mutable {
     inner_.validate(batch, std::move(done));
   });
 }
 
 void ThreadedDriver::apply(Batch batch, Callback<ApplyReport> done) {
-  home_.post([this, batch = std::move(batch), done = back_to_caller(std::move(done))]() mutable {
+  calls_.post([this, batch = std::move(batch), done = back_to_caller(std::move(done))]() mutable {
     inner_.apply(std::move(batch), std::move(done));
   });
 }

@@ -14,12 +14,18 @@ namespace lightpath::sim {
 class ThreadedDriver final : public southbound::Driver {
  public:
   // `inner` is used only on `home`; `caller` receives every callback.
-  ThreadedDriver(southbound::Driver& inner, Executor& home, Executor& caller);
+  // `calls`, when given, carries the calls to `home` instead: all but
+  // subscribe() (which waits for its answer) and unsubscribe(), which go
+  // straight there.
+  ThreadedDriver(southbound::Driver& inner, Executor& home, Executor& caller,
+                 Executor* calls = nullptr);
   ~ThreadedDriver() override;
 
   Result<southbound::DeviceInfo> describe() const override;
-  void read_cross_connects(southbound::Callback<std::vector<southbound::CrossConnect>> done) override;
-  void validate(const southbound::Batch& batch, southbound::Callback<southbound::Validation> done) override;
+  void read_cross_connects(
+      southbound::Callback<std::vector<southbound::CrossConnect>> done) override;
+  void validate(const southbound::Batch& batch,
+                southbound::Callback<southbound::Validation> done) override;
   void apply(southbound::Batch batch, southbound::Callback<southbound::ApplyReport> done) override;
   southbound::SubscriptionId subscribe(southbound::EventCallback on_event) override;
   void unsubscribe(southbound::SubscriptionId id) override;
@@ -35,6 +41,7 @@ class ThreadedDriver final : public southbound::Driver {
   southbound::Driver& inner_;
   Executor& home_;
   Executor& caller_;
+  Executor& calls_;
   // Set on the caller's side when the caller unsubscribes, so events already
   // on their way are dropped.
   struct Subscription {
