@@ -495,7 +495,9 @@ struct Controller::Impl {
                         req.tenant, held, asked, opt.max_circuits_per_tenant))));
       }
     }
-    const auto decision = solver.solve_validated_in_place(alloc, req);
+    const auto decision = solver.solve_validated_and_apply(alloc, req);
+    // A decision that preempts nothing is in `alloc` already.
+    const bool applied = decision.accepted && decision.preempt.empty();
     const TimePoint now = ex.now();
     RequestRecord rec;
     rec.request = req;
@@ -515,10 +517,12 @@ struct Controller::Impl {
       std::optional<TimePoint> lease_end;
       if (req.duration_seconds > 0) lease_end = now + Duration::s(req.duration_seconds);
       for (const auto& c : decision.circuits) {
-        auto added = alloc.add(c);
-        if (!added) {  // the solver and state disagree: a bug, never a client error
-          spdlog::error("solver produced a conflicting circuit: {}", added.error().message);
-          return done(unexpected(api_error(ErrorCode::kInternal, added.error().message)));
+        if (!applied) {
+          auto added = alloc.add(c);
+          if (!added) {  // the solver and state disagree: a bug, never a client error
+            spdlog::error("solver produced a conflicting circuit: {}", added.error().message);
+            return done(unexpected(api_error(ErrorCode::kInternal, added.error().message)));
+          }
         }
         CircuitRecord cr;
         cr.circuit = c;

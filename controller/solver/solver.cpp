@@ -270,11 +270,20 @@ Decision Solver::solve_in_place(AllocationState& state, const CircuitRequest& r)
 }
 
 Decision Solver::solve_validated_in_place(AllocationState& state, const CircuitRequest& r) const {
+  return decide(state, r, /*keep_fit=*/false);
+}
+
+Decision Solver::solve_validated_and_apply(AllocationState& state, const CircuitRequest& r) const {
+  return decide(state, r, /*keep_fit=*/true);
+}
+
+Decision Solver::decide(AllocationState& state, const CircuitRequest& r, bool keep_fit) const {
   Decision d;
   d.request_id = r.request_id;
   Attempt a = attempt(state, r);
   // Leave the state as it was; the caller commits with apply().
-  for (const auto& c : a.circuits) state.remove(c.id);
+  if (!(keep_fit && a.ok))
+    for (const auto& c : a.circuits) state.remove(c.id);
   if (!a.ok && options_.allow_preemption) {
     if (auto victims = find_preemption(state, r, a)) d.preempt = std::move(*victims);
   }

@@ -90,6 +90,10 @@ class Solver {
   // The same for a request validate() has accepted already (a caller that
   // checks more between the two need not have it validated twice).
   Decision solve_validated_in_place(AllocationState& state, const CircuitRequest& request) const;
+  // The same, but a request that fits without preempting anything is left
+  // applied to `state` (accepted with an empty `preempt`): its circuits are
+  // not taken off only to be added again. Otherwise `state` is unchanged.
+  Decision solve_validated_and_apply(AllocationState& state, const CircuitRequest& request) const;
 
   // Decides requests in order; each sees the circuits of those accepted
   // before it. `state` is unchanged; apply the decisions to commit them.
@@ -107,6 +111,8 @@ class Solver {
     std::optional<Rejection> first_failure;
     int new_cross_connects = 0;
   };
+  // Decides a validated request; `keep_fit`: see solve_validated_and_apply.
+  Decision decide(AllocationState& state, const CircuitRequest& request, bool keep_fit) const;
   // Tries to place every flow on `scratch`, adding circuits to it as it goes.
   Attempt attempt(AllocationState& scratch, const CircuitRequest& request) const;
   // Decides requests in the given order on a copy of `state`.
