@@ -44,10 +44,13 @@ SubscriptionId ThreadedDriver::subscribe(EventCallback on_event) {
   // back through a future because unsubscribe needs it later.
   std::promise<SubscriptionId> made;
   auto inner_id = made.get_future();
-  home_.post([this, live, on_event = std::move(on_event), &made]() mutable {
-    made.set_value(inner_.subscribe([caller = &caller_, live, on_event](const DeviceEvent& e) {
-      caller->post([live, on_event, e] {
-        if (*live) on_event(e);
+  // Shared, not copied into every event's task: a port event is small, the
+  // callback and what it holds are not.
+  auto fn = std::make_shared<const EventCallback>(std::move(on_event));
+  home_.post([this, live, fn, &made]() mutable {
+    made.set_value(inner_.subscribe([caller = &caller_, live, fn](const DeviceEvent& e) {
+      caller->post([live, fn, e] {
+        if (*live) (*fn)(e);
       });
     }));
   });
