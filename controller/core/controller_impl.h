@@ -421,6 +421,7 @@ struct Controller::Impl {
     RequestAnswer a;
     a.record = r;
     a.replayed = replayed;
+    a.circuits.reserve(r.circuits.size());
     Duration worst;
     for (auto id : r.circuits) {
       auto it = circuits.find(id);

@@ -142,7 +142,10 @@ Solver::Attempt Solver::attempt(AllocationState& scratch, const CircuitRequest& 
   const Decibels margin = r.min_margin.value_or(options_.default_margin);
   int served = 0;
   PathSearchScratch search;
-  for (const auto& fl : expand_flows(r)) {
+  const auto flows = expand_flows(r);
+  out.flows.reserve(flows.size());
+  out.circuits.reserve(flows.size());
+  for (const auto& fl : flows) {
     FlowDecision fd{fl, std::nullopt, std::nullopt, std::nullopt};
     const Resolved a = resolve(*fabric_, fl.a);
     const Resolved b = resolve(*fabric_, fl.b);
