@@ -3,8 +3,11 @@
 // concurrent clients, and memory once 100,000 circuits are held.
 //
 //   daemon_bench [path/to/lightpathd] [seconds=5] [--no-fsync]
+#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,6 +40,7 @@ constexpr int kRacks = 1024;
 struct Daemon {
   pid_t pid = -1;
   int grpc_port = 0;
+  int http_port = 0;
   ~Daemon() {
     if (pid > 0) {
       kill(pid, SIGKILL);
@@ -71,6 +75,7 @@ bool start(Daemon& d, const std::string& bin, const std::string& dir, bool fsync
   nlohmann::json j;
   std::ifstream(ready) >> j;
   d.grpc_port = j.at("grpc_port").get<int>();
+  d.http_port = j.at("http_port").get<int>();
   return true;
 }
 
@@ -148,6 +153,29 @@ void print_cpu(const char* phase, const std::map<std::string, double>& before,
               parts.c_str());
 }
 
+// A counter from the daemon's /metrics (plain HTTP/1.0 on loopback), -1 if
+// absent: how many group commits a phase took says how well they group.
+double metric(int port, const std::string& name) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string body;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string get = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (send(fd, get.data(), get.size(), 0) == static_cast<ssize_t>(get.size())) {
+      char buf[65536];
+      for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) body.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  close(fd);
+  std::istringstream lines(body);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+  return -1;
+}
+
 long rss_kib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -180,6 +208,8 @@ int main(int argc, char** argv) {
   std::vector<double> lat_ms;
   int n = 0;
   auto cpu_before = cpu_ms_by_thread(d.pid);
+  const char* kCommits = "lightpath_store_commits_total";
+  double commits_before = metric(d.http_port, kCommits);
   for (int i = 0; i < 2000; ++i, ++n) {
     grpc::ClientContext ctx;
     v1::RequestCircuitsResponse resp;
@@ -197,6 +227,9 @@ int main(int argc, char** argv) {
   auto cpu_after = cpu_ms_by_thread(d.pid);
   print_cpu("1 client", cpu_before, cpu_after, 2000);
   cpu_before = cpu_after;
+  double commits_after = metric(d.http_port, kCommits);
+  std::printf("  1 client: %.2f commits per request\n", (commits_after - commits_before) / 2000);
+  commits_before = commits_after;
 
   // Throughput: 8 clients for `seconds`, each releasing what it asked for
   // 16 requests earlier, as a scheduler does when jobs end, so the fabric
@@ -241,6 +274,9 @@ int main(int argc, char** argv) {
       static_cast<double>(done) / seconds, static_cast<double>(done - rejected) / seconds,
       rejected.load(), static_cast<double>(releases) / seconds, seconds);
   print_cpu("8 clients", cpu_before, cpu_ms_by_thread(d.pid), std::max(1L, done.load()));
+  std::printf("  8 clients: %.2f commits per request and release\n",
+              (metric(d.http_port, kCommits) - commits_before) /
+                  static_cast<double>(std::max(1L, done.load())));
 
   // The floor under the numbers above: a call that reaches the controller
   // and does nothing (GetCircuit of an id never issued) costs gRPC's and the
