@@ -501,70 +501,6 @@ Result<bool> SqliteStore::write_batch(const WriteBatch& batch, std::uint64_t& hi
   return write_events(batch.events, high);
 }
 
-Result<Snapshot> SqliteStore::load() const {
-  std::lock_guard lock(mu_);
-  // One read transaction: every query sees the same committed state.
-  auto tx = Transaction::begin(*db_, Transaction::Kind::kRead);
-  if (!tx) return unexpected(std::move(tx).error());
-  Snapshot snap;
-  auto requests = read_requests(*db_, nullptr);
-  if (!requests) return unexpected(std::move(requests).error());
-  snap.requests = std::move(*requests);
-  auto circuits = read_circuits(*db_, CircuitSelection::kNotReleased, CircuitId());
-  if (!circuits) return unexpected(std::move(circuits).error());
-  snap.circuits = std::move(*circuits);
-  auto last = read_high_water(*db_);
-  if (!last) return unexpected(std::move(last).error());
-  snap.last_event_sequence = *last;
-  auto max_id = db_->query_int("SELECT MAX(id) FROM circuits");
-  if (!max_id) return unexpected(std::move(max_id).error());
-  snap.next_circuit_id = static_cast<std::uint32_t>(*max_id + 1);
-  if (auto r = tx->commit(); !r) return unexpected(std::move(r).error());
-  return snap;
-}
-
-Result<std::optional<core::RequestRecord>> SqliteStore::find_request(
-    const std::string& request_id) const {
-  std::lock_guard lock(mu_);
-  auto tx = Transaction::begin(*db_, Transaction::Kind::kRead);
-  if (!tx) return unexpected(std::move(tx).error());
-  auto found = read_requests(*db_, &request_id);
-  if (!found) return unexpected(std::move(found).error());
-  if (auto r = tx->commit(); !r) return unexpected(std::move(r).error());
-  if (found->empty()) return std::optional<core::RequestRecord>();
-  return std::optional<core::RequestRecord>(std::move(found->front()));
-}
-
-Result<std::optional<core::CircuitRecord>> SqliteStore::find_circuit(CircuitId id) const {
-  std::lock_guard lock(mu_);
-  auto tx = Transaction::begin(*db_, Transaction::Kind::kRead);
-  if (!tx) return unexpected(std::move(tx).error());
-  auto found = read_circuits(*db_, CircuitSelection::kOne, id);
-  if (!found) return unexpected(std::move(found).error());
-  if (auto r = tx->commit(); !r) return unexpected(std::move(r).error());
-  if (found->empty()) return std::optional<core::CircuitRecord>();
-  return std::optional<core::CircuitRecord>(std::move(found->front()));
-}
-
-Result<std::vector<core::CircuitEvent>> SqliteStore::events_after(std::uint64_t sequence,
-                                                                  std::size_t limit) const {
-  std::lock_guard lock(mu_);
-  // Compact events are joined to their circuits' rows: one read snapshot.
-  auto tx = Transaction::begin(*db_, Transaction::Kind::kRead);
-  if (!tx) return unexpected(std::move(tx).error());
-  auto events = read_events(*db_, sequence, limit);
-  if (!events) return events;
-  if (auto r = tx->commit(); !r) return unexpected(std::move(r).error());
-  return events;
-}
-
-Result<std::uint64_t> SqliteStore::first_event_sequence() const {
-  std::lock_guard lock(mu_);
-  auto v = db_->query_int("SELECT MIN(first_sequence) FROM event_log");
-  if (!v) return unexpected(std::move(v).error());
-  return static_cast<std::uint64_t>(*v);
-}
-
 Result<std::size_t> SqliteStore::trim_events(std::size_t keep) {
   std::lock_guard lock(mu_);
   auto tx = Transaction::begin(*db_, Transaction::Kind::kWrite);
@@ -597,24 +533,6 @@ Result<std::size_t> SqliteStore::trim_events(std::size_t keep) {
   }
   if (auto c = tx->commit(); !c) return unexpected(std::move(c).error());
   return cut->dropped;
-}
-
-Result<bool> SqliteStore::integrity_check() const {
-  std::lock_guard lock(mu_);
-  auto st = db_->prepare("PRAGMA integrity_check");
-  if (!st) return unexpected(std::move(st).error());
-  std::string problems;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return unexpected(std::move(row).error());
-    if (!*row) break;
-    const std::string line = st->text(0);
-    if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
-  }
-  if (!problems.empty())
-    return unexpected(
-        Error{"STORE_CORRUPT", fmt::format("store '{}': integrity check: {}", path_, problems)});
-  return true;
 }
 
 }  // namespace lightpath::store
