@@ -8,9 +8,10 @@ MAKEFLAGS += --no-print-directory
 
 .PHONY: demo test deps build asan fuzz clean
 
-# `slurm`: slurm-wlm and munge, for the Slurm end-to-end test (tests/scheduler/).
+# `slurm`: slurm-wlm and munge, for the Slurm end-to-end test (tests/scheduler/);
+# `promtool`: Prometheus' checker of the /metrics page (tests/rest/).
 deps:
-	@bash scripts/install-deps.sh slurm
+	@bash scripts/install-deps.sh slurm promtool
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release > /dev/null

@@ -17,6 +17,7 @@ for extra in "$@"; do
   case "$extra" in
     test-peers) packages+=(python3-grpcio python3-protobuf grpc-proto) ;;
     slurm) packages+=(slurm-wlm munge) ;;
+    promtool) packages+=(prometheus) ;;  # promtool checks the daemon's /metrics page (tests/rest)
     fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;  # libFuzzer and the sanitizers (make fuzz)
     *) echo "install-deps: unknown group '$extra'" >&2; exit 2 ;;
   esac
