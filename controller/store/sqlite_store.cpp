@@ -73,7 +73,8 @@ Result<bool> run(Database& db, const char* sql, What&& what, const A&... args) {
 // Constraint failures get a sentence about the item instead of SQLite's.
 Error explain(Database& db, Error e, const std::string& item, bool request_row = false) {
   const int code = db.extended_code();
-  if (code == SQLITE_CONSTRAINT_PRIMARYKEY && request_row)
+  // Schema 5 keys requests by a unique index, earlier ones by the primary key.
+  if ((code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) && request_row)
     return Error{"STORE_DUPLICATE_REQUEST",
                  fmt::format("store '{}': {} is already stored", db.path(), item)};
   if (code == SQLITE_CONSTRAINT_FOREIGNKEY)

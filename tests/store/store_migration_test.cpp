@@ -1,4 +1,4 @@
-// Schema migrations: stores written at versions 1, 2 and 3 are upgraded in
+// Schema migrations: stores written at versions 1 to 4 are upgraded in
 // place with their data; a store from a newer lightpathd is refused.
 
 #include "controller/store/record_json.h"
@@ -46,7 +46,7 @@ TEST_CASE("opening a version 1 store migrates it to the latest, keeping its data
 
   auto s = open_store(path);
   CHECK(s->schema_version() == store::latest_schema_version());
-  CHECK(s->schema_version() == 4);
+  CHECK(s->schema_version() == 5);
   auto snap = s->load();
   REQUIRE(snap);
   REQUIRE(snap->circuits.size() == 1);
@@ -70,7 +70,7 @@ TEST_CASE("opening a version 1 store migrates it to the latest, keeping its data
   auto db = store::Database::open(path, false);
   REQUIRE(db);
   store::Database& d = **db;
-  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 4);
+  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 5);
   CHECK(*d.query_int("SELECT count(*) FROM sqlite_master WHERE name IN ('events', "
                      "'circuit_hops', 'circuit_wavelengths', 'request_circuits')") == 0);
   // The states were filled from the snapshots written before version 2 had a column for them.
@@ -124,7 +124,7 @@ TEST_CASE("opening a version 2 store migrates its events to the compact form, lo
   const auto path = dir.file("v2.db");
   const auto written = write_version_2(path);
   auto s = open_store(path);
-  CHECK(s->schema_version() == 4);
+  CHECK(s->schema_version() == 5);
 
   // Old events keep their snapshots: they read back exactly as written,
   // though the circuit's rows now hold another path.
@@ -162,7 +162,7 @@ TEST_CASE("opening a version 2 store migrates its events to the compact form, lo
   CHECK(d.query_text("SELECT events FROM event_log WHERE last_sequence = 9")->value_or("") ==
         "9	" + std::to_string(next.events[0].at.since_epoch_ns()) +
             "	5	0	ACTIVE	RELEASING	lease over		99	");
-  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 4);
+  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 5);
   auto s2 = open_store(path);
   REQUIRE(s2->integrity_check());
 }
@@ -248,7 +248,7 @@ TEST_CASE("opening a version 3 store packs paths, links and events into rows, lo
       circuit_record(5, "r1"), circuit_record(6, "r0", core::CircuitState::kPreempted)};
   const auto written = write_version_3(path, request, circuits);
   auto s = open_store(path);
-  CHECK(s->schema_version() == 4);
+  CHECK(s->schema_version() == 5);
 
   auto found = s->find_request("r1");
   REQUIRE(found);
@@ -269,6 +269,58 @@ TEST_CASE("opening a version 3 store packs paths, links and events into rows, lo
   REQUIRE(tail->size() == 1);
   CHECK(tail->front().circuit.reason == "line\tone\nline two \\ end");
   CHECK(s->load()->last_event_sequence == 12);
+  REQUIRE(s->integrity_check());
+}
+
+TEST_CASE("opening a version 4 store moves its requests to a rowid table, losing nothing") {
+  TempDir dir;
+  const auto path = dir.file("v4.db");
+  // Requests with bodies of several sizes, one past the ~1 KB that spilled
+  // to an overflow page in version 4's WITHOUT ROWID table.
+  std::vector<core::RequestRecord> requests;
+  for (int i = 0; i < 3; ++i) {
+    auto r = request_record("r" + std::to_string(i), {CircuitId(static_cast<std::uint32_t>(i + 1))});
+    r.request.application = std::string(static_cast<std::size_t>(i) * 800, 'x');
+    r.created = TimePoint::from_ns(1'700'000'000'000'000'000 - i);  // newest first
+    requests.push_back(r);
+  }
+  {
+    auto db = store::Database::open(path, true);
+    REQUIRE(db);
+    store::Database& d = **db;
+    for (int v : {1, 2, 3, 4}) {
+      REQUIRE(d.exec(store::migrations()[v - 1].sql));
+      auto st = d.prepare("INSERT INTO schema_migrations VALUES (?, 0)");
+      REQUIRE(st);
+      st->bind_all(v);
+      REQUIRE(st->run());
+    }
+    for (const auto& r : requests) {
+      auto st = d.prepare("INSERT INTO requests VALUES (?, ?, ?, ?, ?, 1, '', ?, ?, ?, ?, '')");
+      REQUIRE(st);
+      st->bind_all(r.request.request_id, r.request.tenant, r.request.job_id, r.request.priority,
+                   store::request_to_json(r.request).dump(), r.message, r.packet_flows_json,
+                   r.created.since_epoch_ns(), std::to_string(r.circuits[0].value()));
+      REQUIRE(st->run());
+    }
+  }
+  auto s = open_store(path);
+  CHECK(s->schema_version() == 5);
+  for (const auto& r : requests) {
+    auto found = s->find_request(r.request.request_id);
+    REQUIRE(found);
+    REQUIRE(found->has_value());
+    check_same(**found, r);
+  }
+  auto snap = s->load();
+  REQUIRE(snap);
+  CHECK(snap->requests.size() == requests.size());
+  // The unique index still refuses a request id a second time.
+  store::WriteBatch again;
+  again.requests.push_back(request_record("r1", {}));
+  auto dup = s->commit(again);
+  REQUIRE_FALSE(dup);
+  CHECK(dup.error().code == "STORE_DUPLICATE_REQUEST");
   REQUIRE(s->integrity_check());
 }
 
