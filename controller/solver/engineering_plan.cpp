@@ -194,7 +194,8 @@ std::vector<char> choose_drops(const std::vector<ExistingLink>& existing,
 }  // namespace
 
 Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& target,
-                                 const std::vector<CrossConnect>& current) {
+                                 const std::vector<CrossConnect>& current,
+                                 const PlacementOptions& options) {
   auto x = target_links(fabric, target);
   if (!x) return unexpected(x.error());
   const PortBudget budget = port_budget(fabric);
@@ -259,6 +260,8 @@ Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& ta
     plan.unplaced_links += count;
   }
   placer.move_back();
+  if (!existing->empty() && options.improve_rounds > 0)
+    placer.improve(options.improve_rounds, options.seed);
   plan.moved_links = placer.moved_kept();
 
   plan.cross_connects = concretize(budget, placer, *existing);

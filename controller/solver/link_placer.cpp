@@ -22,24 +22,32 @@ LinkPlacer::LinkPlacer(const std::vector<std::vector<int>>& capacity)
 }
 
 void LinkPlacer::add(std::vector<int>& counts, int s, int i, int j, int delta) {
-  counts[at(s, i, j)] += delta;
+  const std::size_t k = at(s, i, j);
+  deviation_ -= cell_deviation(k);
+  counts[k] += delta;
   counts[at(s, j, i)] += delta;
+  deviation_ += cell_deviation(k);
   usage(i, s) += delta;
   usage(j, s) += delta;
+  if (journaling_) journal_.push_back({&counts == &kept_, s, i, j, delta});
+}
+
+void LinkPlacer::note_current(int s, int i, int j) {
+  const std::size_t k = at(s, i, j);
+  deviation_ -= cell_deviation(k);
+  ++current_[k];
+  ++current_[at(s, j, i)];
+  deviation_ += cell_deviation(k);
 }
 
 bool LinkPlacer::keep(int s, int i, int j) {
   if (room(i, s) <= 0 || room(j, s) <= 0) return false;
   add(kept_, s, i, j, 1);
-  ++current_[at(s, i, j)];
-  ++current_[at(s, j, i)];
+  note_current(s, i, j);
   return true;
 }
 
-void LinkPlacer::note_dropped(int s, int i, int j) {
-  ++current_[at(s, i, j)];
-  ++current_[at(s, j, i)];
-}
+void LinkPlacer::note_dropped(int s, int i, int j) { note_current(s, i, j); }
 
 int LinkPlacer::move_cost(int from, int to, int u, int v) const {
   const std::size_t a = at(from, u, v), b = at(to, u, v);
@@ -126,7 +134,14 @@ bool LinkPlacer::place_with_repair(int i, int j) {
   // Try every pair of switches (s where x has room, t where y has room) in
   // both orientations and take the path that moves the fewest kept links.
   Path best;
-  int bx = -1, by = -1, bs = -1, bt = -1;
+  int bx = -1, by = -1, bs = -1, bt = -1, best_key = 0;
+  // With landing costs, the new link's own switch counts too: back where
+  // its pair had a link today is one change fewer, elsewhere one more.
+  auto landing = [&](int s) {
+    if (!landing_costs_) return 0;
+    const std::size_t k = at(s, i, j);
+    return kept_[k] + fresh_[k] < current_[k] ? -1 : 1;
+  };
   for (auto [x, y] : {std::pair(i, j), std::pair(j, i)})
     for (int s = 0; s < s_; ++s) {
       if (room(x, s) <= 0) continue;
@@ -134,11 +149,11 @@ bool LinkPlacer::place_with_repair(int i, int j) {
         if (t == s || room(y, t) <= 0) continue;
         Path p = cheapest_path(x, y, s, t);
         if (p.cost < 0) continue;
-        if (best.cost < 0 || p.score < best.score ||
-            (p.score == best.score && p.cost < best.cost) ||
-            (p.score == best.score && p.cost == best.cost && p.moves.size() < best.moves.size())) {
+        const int key = 2 * p.score + landing(s);
+        if (best.cost < 0 || key < best_key || (key == best_key && p.cost < best.cost) ||
+            (key == best_key && p.cost == best.cost && p.moves.size() < best.moves.size())) {
           best = std::move(p);
-          bx = x, by = y, bs = s, bt = t;
+          bx = x, by = y, bs = s, bt = t, best_key = key;
         }
       }
     }
@@ -148,7 +163,7 @@ bool LinkPlacer::place_with_repair(int i, int j) {
   }
   // The state graph allows each endpoint twice per path; when that is not
   // enough, seeded random alternating walks of any length still find a way.
-  for (int attempt = 0; attempt < kWalkAttempts; ++attempt) {
+  for (int attempt = 0; random_walks_ && attempt < kWalkAttempts; ++attempt) {
     const int x = (attempt % 2) ? j : i, y = (attempt % 2) ? i : j;
     std::vector<int> with_room_x, with_room_y;
     for (int s = 0; s < s_; ++s) {
@@ -249,6 +264,7 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
     queue.pop_front();
     const int u = st / 2, k = st % 2, d = dist[st];
     if (d - 1 >= end_score) break;  // nothing cheaper can follow in a 0-1 BFS
+    if (repair_cost_cap_ >= 0 && d > repair_cost_cap_) break;
     const int shed = k == 0 ? s : t, gain = k == 0 ? t : s;
     for (int w = 0; w < n_; ++w) {
       if (w == u) continue;

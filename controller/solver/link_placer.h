@@ -16,8 +16,12 @@
 // takes the alternating path of least such cost, found by a 0-1 BFS over
 // (endpoint, color to shed) states. Before repair, links are tried by chains
 // that move only fresh links, over any number of switches, which cost nothing.
+// After placement, improve() searches for plans with fewer changes by ruin
+// and recreate, undoing through a journal of add() calls what it rejects.
 
+#include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <utility>
 #include <vector>
 
@@ -50,6 +54,16 @@ class LinkPlacer {
   // that lowers the cross-connects changed; repeats while it helps.
   void move_back();
 
+  // Large-neighbourhood search (link_improver.cpp): `rounds` times, takes
+  // back every link of a moved link's pair ends and of the endpoints holding
+  // their ports, on its two switches and one more, and places them again in
+  // a random order (back where today's links were first, then the cheapest
+  // switch with room, then repair); keeps the result when it changes no more
+  // cross-connects than before, else restores the plan. Never makes the plan
+  // worse; deterministic for a given seed. Returns the rounds that lowered
+  // the changes. Stops early when no link is moved.
+  int improve(int rounds, std::uint64_t seed);
+
   int kept(int s, int i, int j) const { return kept_[at(s, i, j)]; }
   int fresh(int s, int i, int j) const { return fresh_[at(s, i, j)]; }
   // Links removed beyond each pair's surplus: existing links that left their
@@ -62,6 +76,10 @@ class LinkPlacer {
   struct Recolor {
     int from, to, u, v;
     bool was_kept;
+  };
+  struct Change {  // one add() while journaling, to be undone
+    bool kept;
+    int s, i, j, delta;
   };
   struct Path {
     int cost = -1;  // kept links moved; -1 when there is no path
@@ -76,6 +94,21 @@ class LinkPlacer {
   int cap(int i, int s) const { return cap_[static_cast<std::size_t>(i) * s_ + s]; }
   int room(int i, int s) { return cap(i, s) - usage(i, s); }
   void add(std::vector<int>& counts, int s, int i, int j, int delta);
+  int cell_deviation(std::size_t k) const {
+    return std::abs(kept_[k] + fresh_[k] - current_[k]);
+  }
+  void note_current(int s, int i, int j);  // one more link of (i,j) on s today
+  // Undoes the journal back to `mark` entries (link_improver.cpp).
+  void rollback(std::size_t mark);
+  // Places (i,j) on the switch with room at both ends that changes the
+  // fewest cross-connects (random among ties); the switch, or -1 (also when
+  // holes_only and no such switch takes a link the pair had there today).
+  int place_cheapest(int i, int j, bool holes_only);
+  // One ruin-and-recreate step around a moved link; false when there is none.
+  bool ruin_and_recreate();
+  // Draws a moved link: today on s (where the plan lacks it), its pair with
+  // more links than today on t; false when there is none.
+  bool find_moved(int& s, int& t, int& i, int& j);
   bool recolor(const Recolor& r, bool undo);
   // 0 when recoloring a (u,v) link from `from` to `to` changes no more
   // cross-connects than it saves against today's counts, else 1.
@@ -102,6 +135,13 @@ class LinkPlacer {
   std::vector<int> current_;  // [s][i][j], symmetric: today's links, dropped ones too
   std::vector<int> pending_;  // [i][j]: links greedy could not place, not yet repaired
   std::vector<char> helps_;   // [w][c]: w freeing a port at c lets a pending link of w go there
+  int deviation_ = 0;  // cross-connects changed: Σ_s Σ_{i<j} |kept + fresh − current|
+  std::vector<Change> journal_;
+  std::vector<std::array<int, 3>> today_;  // (s, i, j) per link of today, for improve()
+  bool journaling_ = false;
+  int repair_cost_cap_ = -1;  // when >= 0, repair paths cost at most this
+  bool random_walks_ = true;  // repair may fall back to random walks
+  bool landing_costs_ = false;  // repair counts the new link's own change
   std::uint64_t walk_state_ = 0x9e3779b97f4a7c15ull;  // fixed: plans are deterministic
 };
 

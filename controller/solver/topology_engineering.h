@@ -7,6 +7,7 @@
 //
 // Pure and deterministic: no I/O, no clock; the same input gives the same plan.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -87,11 +88,23 @@ PortBudget port_budget(const Fabric& fabric);
 Result<LogicalTopology> logical_topology(const Fabric& fabric, const TrafficMatrix& matrix,
                                          const EngineeringOptions& options = {});
 
+// How hard engineer() searches for fewer changes against `current`.
+struct PlacementOptions {
+  // Rounds of ruin and recreate after placement; 0 turns the phase off. It
+  // runs only when there are current cross-connects (from scratch every link
+  // is new wherever it goes) and never makes the plan worse.
+  int improve_rounds = 10000;
+  // Seeds the search's random choices: the same input and seed give the
+  // same plan.
+  std::uint64_t seed = 1;
+};
+
 // Plans cross-connects realizing `target`, starting from `current` (pass an
 // empty list to plan from scratch). Fails only on inconsistent input; links
 // that cannot be placed are reported in the plan, not as an error.
 Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& target,
-                                 const std::vector<CrossConnect>& current);
+                                 const std::vector<CrossConnect>& current,
+                                 const PlacementOptions& options = {});
 
 // Every way `plan` breaks the fabric's rules or fails to realize its topology,
 // one sentence each; empty when the plan is valid.

@@ -37,9 +37,10 @@ TEST_CASE("an identical target changes nothing") {
 // Degree-preserving rewiring of a full fabric: the pair-count lower bound is
 // loose here (even the exact optimum is 1.3-1.45x it on small full fabrics,
 // see docs/topology-engineering.md), so this guards against regressions
-// rather than claiming 1.05. Measured 2026-11-23 on seeds 1-3: 928, 954, 914
-// changes against 614 (ratio 1.49-1.55; 1.66-1.73 before the surplus-copy
-// choice and the move-back pass). The regression floor is 1.60.
+// rather than claiming 1.05. Measured 2026-12-05 on seeds 1-3: 884, 896, 890
+// changes against 614 (ratio 1.44-1.46; 928, 954, 914 before the
+// improvement phase, 1.66-1.73 before the surplus-copy choice and the
+// move-back pass). The regression floor is 1.50.
 TEST_CASE("changing 10% of the links on tpuv4-pod: valid, and changes stay near the bound") {
   const auto& f = shipped_fabric("tpuv4-pod.yaml");
   const auto& base = tpuv4_baseline();
@@ -56,7 +57,7 @@ TEST_CASE("changing 10% of the links on tpuv4-pod: valid, and changes stay near 
     MESSAGE("changes " << plan->changes() << " lower bound " << plan->lower_bound_changes
                        << " moved " << plan->moved_links);
     CHECK(plan->changes() >= plan->lower_bound_changes);
-    CHECK(plan->changes() <= 1.60 * plan->lower_bound_changes);
+    CHECK(plan->changes() <= 1.50 * plan->lower_bound_changes);
     // Every change beyond the bound is a link moved between switches.
     CHECK(plan->changes() == plan->lower_bound_changes + 2 * plan->moved_links);
   }

@@ -1,0 +1,124 @@
+// The improvement phase of engineer() (ruin and recreate after placement):
+// never worse than the plan it starts from, valid, and deterministic.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+
+#include "tests/engineering/engineering_test_util.h"
+
+namespace lightpath::solver {
+namespace {
+
+using testing::joined;
+
+// n blocks with 2 ports on each of S MEMS switches (a small tpuv4-pod).
+Fabric full_fabric(int n, int S) {
+  char buf[1024];
+  std::snprintf(buf, sizeof buf,
+                "lightpath_topology: 1\nname: small-pod\n"
+                "transceivers:\n  - {name: t, grid: cwdm, wavelengths: 4, channel_rate_gbps: 50,"
+                " launch_power_dbm: 1.0, rx_sensitivity_dbm: -9.0}\n"
+                "endpoints:\n  - name: \"block{00..%02d}\"\n    kind: block\n"
+                "    port_groups:\n      - {name: up, ports: %d, transceiver: t}\n"
+                "optical_switches:\n  - name: \"ocs{00..%02d}\"\n    kind: mems\n"
+                "    ports: %d\n    insertion_loss_db: 2.0\n"
+                "    switching: {min_ms: 10, max_ms: 30, settle_ms: 5}\n"
+                "wiring:\n  - {endpoints: \"block{00..%02d}\", port_group: up,"
+                " switches: \"ocs{00..%02d}\", length_m: 50}\n",
+                n - 1, 2 * S, S - 1, 2 * n, n - 1, S - 1);
+  auto f = topology::load_topology_text(buf, "small-pod");
+  REQUIRE(f.has_value());
+  return std::move(*f);
+}
+
+struct Case {
+  LogicalTopology target;
+  std::vector<CrossConnect> current;
+};
+
+// The uniform topology planned from scratch, then `fraction` of it rewired.
+Case rewired(const Fabric& f, double fraction, std::uint32_t seed) {
+  auto t = logical_topology(f, testing::uniform_matrix(f, 100), {});
+  REQUIRE(t.has_value());
+  auto base = engineer(f, *t, {});
+  REQUIRE(base.has_value());
+  return Case{testing::perturb(*t, fraction, seed), testing::cross_connects_of(*base)};
+}
+
+PlacementOptions without_search() {
+  PlacementOptions o;
+  o.improve_rounds = 0;
+  return o;
+}
+
+void check_valid(const Fabric& f, const Case& c, const EngineeringPlan& plan) {
+  const auto violations = check_engineering_plan(f, plan);
+  CHECK_MESSAGE(violations.empty(), joined(violations));
+  const auto changes = check_plan_changes(c.current, plan);
+  CHECK_MESSAGE(changes.empty(), joined(changes));
+  CHECK(plan.unplaced_links == 0);
+  CHECK(plan.changes() == plan.lower_bound_changes + 2 * plan.moved_links);
+}
+
+TEST_CASE("the improvement phase never makes a plan worse, and its plans pass the checker") {
+  const auto& pod = testing::shipped_fabric("tpuv4-pod.yaml");
+  const Fabric small = full_fabric(24, 16);
+  for (const Fabric* f : {&pod, &small})
+    for (std::uint32_t seed : {1u, 2u, 3u}) {
+      CAPTURE(f->endpoints.size());
+      CAPTURE(seed);
+      const Case c = rewired(*f, 0.10, seed);
+      auto plain = engineer(*f, c.target, c.current, without_search());
+      auto improved = engineer(*f, c.target, c.current);
+      REQUIRE(plain.has_value());
+      REQUIRE(improved.has_value());
+      check_valid(*f, c, *improved);
+      MESSAGE("changes " << plain->changes() << " -> " << improved->changes());
+      CHECK(improved->changes() <= plain->changes());
+      CHECK(improved->lower_bound_changes == plain->lower_bound_changes);
+    }
+}
+
+TEST_CASE("the improvement phase gives the same plan for the same input and seed") {
+  const Fabric f = full_fabric(16, 12);
+  const Case c = rewired(f, 0.10, 2);
+  auto a = engineer(f, c.target, c.current);
+  auto b = engineer(f, c.target, c.current);
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  CHECK(a->cross_connects == b->cross_connects);
+  CHECK(a->removed == b->removed);
+  CHECK(a->added == b->added);
+  // Another seed may find another plan, equally valid and no worse.
+  PlacementOptions other;
+  other.seed = 7;
+  auto d = engineer(f, c.target, c.current, other);
+  REQUIRE(d.has_value());
+  check_valid(f, c, *d);
+  CHECK(d->changes() <= engineer(f, c.target, c.current, without_search())->changes());
+}
+
+// The exact optimum (GLPK's ILP, bench/engineering_exact) on 12 blocks and 8
+// switches is 26 changes for seeds 1-3; without the phase seed 2 took 32.
+TEST_CASE("on a small full fabric the improvement phase reaches the exact optimum") {
+  const Fabric f = full_fabric(12, 8);
+  for (std::uint32_t seed : {1u, 2u, 3u}) {
+    CAPTURE(seed);
+    const Case c = rewired(f, 0.10, seed);
+    auto plan = engineer(f, c.target, c.current);
+    REQUIRE(plan.has_value());
+    check_valid(f, c, *plan);
+    CHECK(plan->changes() == 26);
+  }
+}
+
+TEST_CASE("the improvement phase leaves a plan without moved links alone") {
+  const auto& f = testing::shipped_fabric("tpuv4-pod.yaml");
+  const Case c = rewired(f, 0.0, 1);
+  auto plan = engineer(f, c.target, c.current);
+  REQUIRE(plan.has_value());
+  CHECK(plan->changes() == 0);
+}
+
+}  // namespace
+}  // namespace lightpath::solver
