@@ -47,7 +47,9 @@ bool LinkPlacer::keep(int s, int i, int j) {
   return true;
 }
 
-void LinkPlacer::note_dropped(int s, int i, int j) { note_current(s, i, j); }
+void LinkPlacer::note_dropped(int s, int i, int j) {
+  note_current(s, i, j);
+}
 
 int LinkPlacer::move_cost(int from, int to, int u, int v) const {
   const std::size_t a = at(from, u, v), b = at(to, u, v);

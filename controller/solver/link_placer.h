@@ -56,12 +56,13 @@ class LinkPlacer {
 
   // Large-neighbourhood search (link_improver.cpp): `rounds` times, takes
   // back every link of a moved link's pair ends and of the endpoints holding
-  // their ports, on its two switches and one more, and places them again in
-  // a random order (back where today's links were first, then the cheapest
-  // switch with room, then repair); keeps the result when it changes no more
-  // cross-connects than before, else restores the plan. Never makes the plan
-  // worse; deterministic for a given seed. Returns the rounds that lowered
-  // the changes. Stops early when no link is moved.
+  // their ports, on its two switches and one more (in one round of ten:
+  // those links away from today's place, on every switch), and places them
+  // again in a random order (back where today's links were first, then the
+  // cheapest switch with room, then repair); keeps the result when it
+  // changes no more cross-connects than before, else restores the plan.
+  // Never makes the plan worse; deterministic for a given seed. Returns the
+  // rounds that lowered the changes. Stops early when no link is moved.
   int improve(int rounds, std::uint64_t seed);
 
   int kept(int s, int i, int j) const { return kept_[at(s, i, j)]; }
@@ -94,9 +95,7 @@ class LinkPlacer {
   int cap(int i, int s) const { return cap_[static_cast<std::size_t>(i) * s_ + s]; }
   int room(int i, int s) { return cap(i, s) - usage(i, s); }
   void add(std::vector<int>& counts, int s, int i, int j, int delta);
-  int cell_deviation(std::size_t k) const {
-    return std::abs(kept_[k] + fresh_[k] - current_[k]);
-  }
+  int cell_deviation(std::size_t k) const { return std::abs(kept_[k] + fresh_[k] - current_[k]); }
   void note_current(int s, int i, int j);  // one more link of (i,j) on s today
   // Undoes the journal back to `mark` entries (link_improver.cpp).
   void rollback(std::size_t mark);
@@ -135,13 +134,13 @@ class LinkPlacer {
   std::vector<int> current_;  // [s][i][j], symmetric: today's links, dropped ones too
   std::vector<int> pending_;  // [i][j]: links greedy could not place, not yet repaired
   std::vector<char> helps_;   // [w][c]: w freeing a port at c lets a pending link of w go there
-  int deviation_ = 0;  // cross-connects changed: Σ_s Σ_{i<j} |kept + fresh − current|
+  int deviation_ = 0;         // cross-connects changed: Σ_s Σ_{i<j} |kept + fresh − current|
   std::vector<Change> journal_;
   std::vector<std::array<int, 3>> today_;  // (s, i, j) per link of today, for improve()
   bool journaling_ = false;
-  int repair_cost_cap_ = -1;  // when >= 0, repair paths cost at most this
-  bool random_walks_ = true;  // repair may fall back to random walks
-  bool landing_costs_ = false;  // repair counts the new link's own change
+  int repair_cost_cap_ = -1;                          // when >= 0, repair paths cost at most this
+  bool random_walks_ = true;                          // repair may fall back to random walks
+  bool landing_costs_ = false;                        // repair counts the new link's own change
   std::uint64_t walk_state_ = 0x9e3779b97f4a7c15ull;  // fixed: plans are deterministic
 };
 

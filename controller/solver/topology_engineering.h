@@ -93,7 +93,7 @@ struct PlacementOptions {
   // Rounds of ruin and recreate after placement; 0 turns the phase off. It
   // runs only when there are current cross-connects (from scratch every link
   // is new wherever it goes) and never makes the plan worse.
-  int improve_rounds = 10000;
+  int improve_rounds = 6000;
   // Seeds the search's random choices: the same input and seed give the
   // same plan.
   std::uint64_t seed = 1;
