@@ -22,6 +22,9 @@ Result<bool> Controller::start() {
   if (!snap) return unexpected(snap.error());
   m.alloc.reserve_ids_below(CircuitId(snap->next_circuit_id));
   m.last_sequence = snap->last_event_sequence;
+  auto oldest = m.store.first_event_sequence();
+  if (!oldest) return unexpected(oldest.error());
+  m.log_floor = *oldest > 0 ? *oldest - 1 : m.last_sequence;
   for (auto& r : snap->requests) m.requests[r.request.request_id] = r;
   for (auto& c : snap->circuits) {
     if (holds_resources(c.state) && c.state != CircuitState::kReleasing) {

@@ -45,6 +45,9 @@ struct ControllerOptions {
   std::size_t max_circuits_per_request = 4096;
   std::size_t max_circuits_per_tenant = 0;  // live circuits one tenant may hold; 0: no limit
   std::size_t events_in_memory = 10'000;    // older events are read back from the store
+  // The store's event log keeps at least the newest this many events (0: all);
+  // a watch resuming from before them is refused.
+  std::size_t event_log_keep = 100'000;
   // Answered requests with every circuit released kept in memory for quick
   // retries; older ones are read back from the store (request_memory.h).
   std::size_t requests_in_memory = 10'000;
@@ -178,9 +181,12 @@ class Controller {
   std::optional<std::string> request_tenant(const std::string& request_id) const;
   std::vector<CircuitRecord> list(const CircuitFilter& filter) const;
   // Events with sequence > `after` that match, then every new one, until unwatch.
-  // `replay_all` with after = 0 replays the stored log from the start.
-  WatchId watch(std::uint64_t after, WatchFilter filter,
-                std::function<void(const CircuitEvent&)> on_event, bool replay_all = false);
+  // `replay_all` with after = 0 replays the stored log from its oldest kept
+  // event. FAILED_PRECONDITION when events after `after` have left the log
+  // (event_log_keep): the watcher must list circuits and watch anew.
+  ApiResult<WatchId> watch(std::uint64_t after, WatchFilter filter,
+                           std::function<void(const CircuitEvent&)> on_event,
+                           bool replay_all = false);
   void unwatch(WatchId id);
 
   std::vector<SwitchView> switches() const;

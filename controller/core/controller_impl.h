@@ -109,6 +109,8 @@ struct Controller::Impl {
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
   std::uint64_t last_sequence = 0;
+  // Events at or below this may have left the store's log (event_log_keep).
+  std::uint64_t log_floor = 0;
   std::deque<CircuitEvent> recent;
   struct Watcher {
     WatchFilter filter;
@@ -214,6 +216,14 @@ struct Controller::Impl {
     store::WriteBatch batch = std::move(pending);
     pending = {};
     staged.clear();
+    // Retention: the log keeps at least the newest event_log_keep events. It
+    // is cut in steps of a sixteenth of that, so each cut drops many commits.
+    const std::uint64_t keep = opt.event_log_keep;
+    if (keep > 0 && last_sequence > keep &&
+        last_sequence - keep >= log_floor + std::max<std::uint64_t>(1, keep / 16)) {
+      log_floor = last_sequence - keep;
+      batch.drop_events_through = log_floor;
+    }
     const std::size_t writes = batch.requests.size() + batch.circuits.size();
     committing = true;
     committer->commit(std::move(batch),

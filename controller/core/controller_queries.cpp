@@ -31,11 +31,19 @@ std::vector<CircuitRecord> Controller::list(const CircuitFilter& f) const {
   return out;
 }
 
-WatchId Controller::watch(std::uint64_t after, WatchFilter filter,
-                          std::function<void(const CircuitEvent&)> on_event, bool replay_all) {
+ApiResult<WatchId> Controller::watch(std::uint64_t after, WatchFilter filter,
+                                     std::function<void(const CircuitEvent&)> on_event,
+                                     bool replay_all) {
   Impl& m = *impl_;
   if (after > 0 || replay_all) {
     const bool in_memory = !m.recent.empty() && m.recent.front().sequence <= after + 1;
+    if (!in_memory && after > 0 && after < m.log_floor)
+      return unexpected(api_error(
+          ErrorCode::kFailedPrecondition,
+          fmt::format("after_sequence {}: events up to {} have left the event log (it keeps "
+                      "the newest {}); list the circuits, then watch for new events "
+                      "(after_sequence 0)",
+                      after, m.log_floor, m.opt.event_log_keep)));
     if (in_memory) {
       for (const auto& e : m.recent)
         if (e.sequence > after && matches(e.circuit, filter)) on_event(e);

@@ -161,6 +161,7 @@ Result<bool> Daemon::start() {
   core::ControllerOptions opt;
   opt.max_circuits_per_request = config_.max_circuits_per_request;
   opt.max_circuits_per_tenant = config_.max_circuits_per_tenant;
+  opt.event_log_keep = config_.event_log_keep;
   opt.commit_on_thread = true;
   opt.reconcile_interval = Duration::from_seconds(config_.reconcile_interval_s);
   opt.telemetry_history = config_.telemetry_history;

@@ -41,7 +41,8 @@ Result<bool, std::vector<topology::Diagnostic>> read_config_file(const std::stri
                     "tls_key",
                     "requests_per_second_per_tenant",
                     "request_burst",
-                    "max_circuits_per_tenant"})) {
+                    "max_circuits_per_tenant",
+                    "event_log_keep"})) {
     auto text_field = [&](const char* key, std::string& out) {
       if (auto v = r.text(root, key, what, false)) out = *v;
     };
@@ -65,6 +66,12 @@ Result<bool, std::vector<topology::Diagnostic>> read_config_file(const std::stri
         r.error(root["max_circuits_per_tenant"], "max_circuits_per_tenant must not be negative");
       else
         c.max_circuits_per_tenant = static_cast<std::size_t>(*v);
+    }
+    if (auto v = r.integer(root, "event_log_keep", what, false)) {
+      if (*v < 0)
+        r.error(root["event_log_keep"], "event_log_keep must not be negative (0 keeps every event)");
+      else
+        c.event_log_keep = static_cast<std::size_t>(*v);
     }
     if (c.tls_cert.empty() != c.tls_key.empty()) {
       r.error(root, "tls_cert and tls_key go together: give both or neither");

@@ -42,6 +42,7 @@ struct DaemonConfig {
   std::string tls_key;      // PEM private key
   double requests_per_second_per_tenant = 0;  // 0: no limit
   double request_burst = 0;                   // 0: one second's worth
+  std::size_t event_log_keep = 100'000;       // 0: keep every event
   std::size_t max_circuits_per_tenant = 0;    // 0: no limit
 };
 

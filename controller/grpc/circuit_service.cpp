@@ -21,8 +21,13 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
       : core_(core), ex_(ex) {
     ex_.post([this, after = req.after_sequence(),
               filter = core::WatchFilter{req.job_id(), req.tenant()}, replay = req.replay()] {
-      id_ = core_.watch(
+      auto id = core_.watch(
           after, filter, [this](const core::CircuitEvent& e) { enqueue(e); }, replay);
+      if (!id) {
+        std::lock_guard lock(mu_);
+        return finish_locked(to_status(id.error()));
+      }
+      id_ = *id;
     });
   }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <unordered_set>
@@ -135,6 +136,7 @@ void WriteBatch::append(WriteBatch&& other) {
   for (auto& r : other.requests) requests.push_back(std::move(r));
   for (auto& c : other.circuits) circuits.push_back(std::move(c));
   for (auto& e : other.events) events.push_back(std::move(e));
+  drop_events_through = std::max(drop_events_through, other.drop_events_through);
   other = WriteBatch{};
 }
 
@@ -201,7 +203,23 @@ Result<bool> SqliteStore::commit(const WriteBatch& batch) {
   if (!tx) return unexpected(std::move(tx).error());
   if (auto r = write_batch(batch, high); !r)
     return done(std::move(r));  // tx's destructor rolls back
+  if (batch.drop_events_through > 0)
+    if (auto r = drop_events(batch.drop_events_through, high); !r) return done(std::move(r));
   return done(tx->commit());
+}
+
+Result<bool> SqliteStore::drop_events(std::uint64_t through, std::uint64_t high) {
+  auto what = [] { return std::string("dropping old events"); };
+  if (high == 0) {
+    auto h = read_high_water(*db_);
+    if (!h) return unexpected(std::move(h).error());
+    high = *h;
+  }
+  // The mark goes to the counter first, so that a log emptied by the cut
+  // still never lets a sequence number be issued twice.
+  if (auto r = run(*db_, kSetHighWater, what, static_cast<std::int64_t>(high)); !r) return r;
+  return run(*db_, "DELETE FROM event_log WHERE last_sequence <= ?", what,
+             static_cast<std::int64_t>(through));
 }
 
 Result<const SqliteStore::Known*> SqliteStore::stored_known(std::uint32_t id) {

@@ -41,6 +41,10 @@ struct WriteBatch {
   std::vector<core::CircuitRecord> circuits;
   // Appended; sequences must be strictly increasing, above every stored one.
   std::vector<core::CircuitEvent> events;
+  // Then, in the same transaction, the stored commits whose events all have
+  // sequences at or below this leave the log (0: none). The log's retention:
+  // cheap, as whole rows go by key, and the commit that straddles the cut stays.
+  std::uint64_t drop_events_through = 0;
 
   bool empty() const { return requests.empty() && circuits.empty() && events.empty(); }
   std::size_t size() const { return requests.size() + circuits.size() + events.size(); }
@@ -101,6 +105,7 @@ class SqliteStore {
   };
   // `high` is the log's high-water mark, moved by the batch's events.
   Result<bool> write_batch(const WriteBatch& batch, std::uint64_t& high);
+  Result<bool> drop_events(std::uint64_t through, std::uint64_t high);
   Result<bool> write_circuits(const std::vector<core::CircuitRecord>& circuits);
   Result<bool> write_circuit(const core::CircuitRecord& rec);
   // Lifecycle moves of known circuits, several per statement; empties `moves`.

@@ -68,7 +68,8 @@ Result<std::vector<core::CircuitEvent>> SqliteStore::events_after(std::uint64_t 
 
 Result<std::uint64_t> SqliteStore::first_event_sequence() const {
   std::lock_guard lock(mu_);
-  auto v = db_->query_int("SELECT MIN(first_sequence) FROM event_log");
+  // Commits are keyed by their last sequence, so the oldest is the first row.
+  auto v = db_->query_int("SELECT first_sequence FROM event_log ORDER BY last_sequence LIMIT 1");
   if (!v) return unexpected(std::move(v).error());
   return static_cast<std::uint64_t>(*v);
 }

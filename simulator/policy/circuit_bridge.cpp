@@ -31,7 +31,8 @@ bool gone(core::CircuitState s) {
 CircuitBridge::CircuitBridge(sim::EventEngine& engine, core::Controller& controller,
                              netmodel::Network& network, netmodel::FluidModel& model)
     : engine_(engine), controller_(controller), network_(network), model_(model) {
-  watch_ = controller_.watch(0, {}, [this](const core::CircuitEvent& e) { on_event(e); });
+  // New events only, which is never refused.
+  watch_ = *controller_.watch(0, {}, [this](const core::CircuitEvent& e) { on_event(e); });
 }
 
 CircuitBridge::~CircuitBridge() {

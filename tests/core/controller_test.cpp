@@ -259,3 +259,51 @@ TEST_CASE("an all_to_all too large for the limit is refused before its flows are
   CHECK(e.message.find("up to 19999900000 circuits") != std::string::npos);
   CHECK(w.ctl->list({}).empty());
 }
+
+TEST_CASE("the event log keeps the newest events, and a watch from before them is refused") {
+  TempDb db;
+  ControllerOptions o;
+  o.event_log_keep = 16;
+  o.events_in_memory = 4;
+  std::uint64_t last = 0;
+  {
+    World w("tiny.yaml", db.path, TimePoint::from_ns(kEpoch), o);
+    std::vector<CircuitEvent> seen;
+    REQUIRE(w.ctl->watch(0, {}, [&](const CircuitEvent& e) { seen.push_back(e); }));
+    for (int i = 0; i < 10; ++i) {  // a circuit's life is five events
+      const std::string id = "r" + std::to_string(i);
+      w.request(pairwise(id, {{"rack1", "rack2"}}, 400));
+      w.settle();
+      std::optional<ApiResult<std::vector<CircuitId>>> got;
+      w.ctl->release({"", id, {}}, [&](auto res) { got = std::move(res); });
+      w.settle();
+      REQUIRE(got->has_value());
+    }
+    REQUIRE(seen.size() == 50);
+    last = seen.back().sequence;
+    auto stored = w.store->events_after(0, 1000);
+    REQUIRE(stored);
+    CHECK(stored->size() >= 16);
+    CHECK(stored->size() < 40);
+    CHECK(stored->back().sequence == last);
+    const std::uint64_t oldest = *w.store->first_event_sequence();
+    CHECK(oldest == stored->front().sequence);
+
+    auto refused = w.ctl->watch(1, {}, [](const CircuitEvent&) {});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::kFailedPrecondition);
+    CHECK(refused.error().message.find("after_sequence 1") != std::string::npos);
+    // From the oldest kept event on, the store answers (memory holds only 4).
+    std::vector<std::uint64_t> replayed;
+    REQUIRE(w.ctl->watch(oldest - 1, {},
+                         [&](const CircuitEvent& e) { replayed.push_back(e.sequence); }));
+    REQUIRE(replayed.size() == stored->size());
+    CHECK(replayed.front() == oldest);
+  }
+  // A restarted controller knows where its log begins.
+  World w("tiny.yaml", db.path, TimePoint::from_ns(kEpoch), o);
+  CHECK_FALSE(w.ctl->watch(1, {}, [](const CircuitEvent&) {}));
+  std::vector<std::uint64_t> recent;
+  REQUIRE(w.ctl->watch(last - 3, {}, [&](const CircuitEvent& e) { recent.push_back(e.sequence); }));
+  CHECK(recent == std::vector<std::uint64_t>{last - 2, last - 1, last});
+}

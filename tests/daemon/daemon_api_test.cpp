@@ -16,7 +16,17 @@ const std::string kTiny = std::string(LIGHTPATH_SOURCE_DIR) + "/topologies/tiny.
 
 struct Fixture {
   TempDir dir;
-  DaemonProcess d{kTiny, dir.file("state.db"), dir.file(""), {"--no-fsync"}};
+  DaemonProcess d;
+  // `config`: YAML for --config, written into the fixture's directory first.
+  explicit Fixture(const std::string& config = "")
+      : d{kTiny, dir.file("state.db"), dir.file(""), args(dir, config)} {}
+  static std::vector<std::string> args(const TempDir& dir, const std::string& config) {
+    std::vector<std::string> a{"--no-fsync"};
+    if (config.empty()) return a;
+    std::ofstream(dir.file("lightpathd.yaml")) << config;
+    a.insert(a.end(), {"--config", dir.file("lightpathd.yaml")});
+    return a;
+  }
 
   v1::RequestCircuitsResponse request(const v1::CircuitRequest& r, grpc::Status* status = nullptr) {
     v1::RequestCircuitsResponse resp;
@@ -111,6 +121,33 @@ TEST_CASE("request, get, list, watch and release over gRPC") {
   CHECK(rr.released_circuit_ids_size() == 1);
   CHECK(f.wait_state(c.id(), v1::RELEASED));
   wctx.TryCancel();
+}
+
+TEST_CASE("a watch resuming from before the kept event log gets FAILED_PRECONDITION") {
+  Fixture f("event_log_keep: 4\n");
+  for (int i = 0; i < 3; ++i) {  // fifteen events: a circuit's life is five
+    const auto resp = f.request(pair_request("keep-" + std::to_string(i), "rack1", "rack2", 400));
+    REQUIRE(resp.circuits_size() == 1);
+    REQUIRE(f.wait_state(resp.circuits(0).id(), v1::ACTIVE));
+    v1::ReleaseCircuitsRequest rel;
+    rel.set_request_id("keep-" + std::to_string(i));
+    v1::ReleaseCircuitsResponse rr;
+    REQUIRE(f.d.circuits().ReleaseCircuits(ctx().get(), rel, &rr).ok());
+    REQUIRE(f.wait_state(resp.circuits(0).id(), v1::RELEASED));
+  }
+  // After a restart no event is in memory: the resume point is read against the store.
+  REQUIRE(f.d.stop(SIGTERM) == 0);
+  f.d.start();
+  v1::WatchCircuitsRequest wreq;
+  wreq.set_after_sequence(1);
+  grpc::ClientContext wctx;
+  wctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto stream = f.d.circuits().WatchCircuits(&wctx, wreq);
+  v1::CircuitEvent e;
+  CHECK_FALSE(stream->Read(&e));
+  const auto s = stream->Finish();
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(s.error_message().find("after_sequence 1") != std::string::npos);
 }
 
 TEST_CASE("leases expire by themselves and ExtendLease moves the end") {

@@ -395,6 +395,47 @@ TEST_CASE("trimming across commits drops older commits whole and splits the one 
   CHECK(limited->back().sequence == 8);
 }
 
+// Retention as lightpathd runs it: a batch names the sequence up to which
+// events may go, and whole commits at or below it leave in its transaction.
+TEST_CASE("a batch that drops old events removes whole commits and keeps the mark") {
+  TempDir dir;
+  const auto path = dir.file("state.db");
+  auto s = open_store(path);
+  const auto c = circuit_record(1, "r1");
+  std::uint64_t seq = 0;
+  for (int commit = 0; commit < 3; ++commit) {  // commits of events 1-3, 4-6, 7-9
+    WriteBatch b;
+    b.circuits = {c};
+    for (int i = 0; i < 3; ++i) b.events.push_back(event(++seq, c));
+    if (commit == 2) b.drop_events_through = 4;  // the commit of 4-6 straddles the cut: it stays
+    require_ok(s->commit(b));
+  }
+  CHECK(*s->first_event_sequence() == 4);
+  auto left = s->events_after(0, 100);
+  REQUIRE(left);
+  REQUIRE(left->size() == 6);
+  CHECK(left->front().sequence == 4);
+
+  // A batch without events may cut too, and a cut past every event empties
+  // the log without letting a sequence be issued again, even after a restart.
+  WriteBatch cut;
+  cut.circuits = {c};
+  cut.drop_events_through = 9;
+  require_ok(s->commit(cut));
+  CHECK(s->events_after(0, 100)->empty());
+  CHECK(*s->first_event_sequence() == 0);
+  s.reset();
+  s = open_store(path);
+  CHECK(s->load()->last_event_sequence == 9);
+  WriteBatch stale;
+  stale.events = {event(9, c)};
+  CHECK_FALSE(s->commit(stale));
+  WriteBatch next;
+  next.events = {event(10, c)};
+  require_ok(s->commit(next));
+  CHECK(*s->first_event_sequence() == 10);
+}
+
 TEST_CASE("commits from several threads serialize safely") {
   TempDir dir;
   auto s = open_store(dir.file("state.db"), /*durable=*/false);
