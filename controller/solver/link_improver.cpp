@@ -18,6 +18,15 @@ constexpr int kFocusDraws = 128;
 // without these rounds, 106/104/110 with them).
 constexpr std::uint64_t kWideEvery = 10;
 
+// Calls f(w) for every neighbour w of v on switch s, in ascending order; f
+// may remove links of v on s (the word is read before f runs).
+template <typename F>
+void LinkPlacer::for_each_neighbour(int s, int v, F&& f) {
+  for (int word = 0; word < words_; ++word)
+    for (std::uint64_t bits = nbr(s, v)[word]; bits != 0; bits &= bits - 1)
+      f(word * 64 + __builtin_ctzll(bits));
+}
+
 void LinkPlacer::rollback(std::size_t mark) {
   const bool was = journaling_;
   journaling_ = false;
@@ -33,16 +42,18 @@ int LinkPlacer::place_cheapest(int i, int j, bool holes_only) {
   // A switch where the pair has fewer links than today takes it back (one
   // change fewer); anywhere else it is one change more.
   int best = -1, best_cost = 2, ties = 0;
-  for (int s = 0; s < s_; ++s) {
-    if (room(i, s) <= 0 || room(j, s) <= 0) continue;
-    const std::size_t k = at(s, i, j);
-    const int cost = kept_[k] + fresh_[k] < current_[k] ? -1 : 1;
-    if (cost < best_cost) {
-      best = s, best_cost = cost, ties = 1;
-    } else if (cost == best_cost && next_random() % ++ties == 0) {
-      best = s;  // reservoir sampling: uniform among the cheapest
+  const std::uint64_t *free_i = free_at(i), *free_j = free_at(j);
+  for (int word = 0; word < swords_; ++word)
+    for (std::uint64_t bits = free_i[word] & free_j[word]; bits != 0; bits &= bits - 1) {
+      const int s = word * 64 + __builtin_ctzll(bits);
+      const std::size_t k = at(s, i, j);
+      const int cost = kept_[k] + fresh_[k] < current_[k] ? -1 : 1;
+      if (cost < best_cost) {
+        best = s, best_cost = cost, ties = 1;
+      } else if (cost == best_cost && next_random() % ++ties == 0) {
+        best = s;  // reservoir sampling: uniform among the cheapest
+      }
     }
-  }
   if (best < 0 || (holes_only && best_cost > 0)) return -1;
   // Back on a switch where the pair had it today: a kept link again.
   add(best_cost < 0 ? kept_ : fresh_, best, i, j, 1);
@@ -93,12 +104,9 @@ bool LinkPlacer::ruin_and_recreate() {
   // on every switch).
   std::vector<int> ends{fi, fj};
   for (int v : {fi, fj})
-    for (int w = 0; w < n_; ++w) {
-      const std::size_t k = at(fs, v, w);
-      if (w != v && kept_[k] + fresh_[k] > 0 &&
-          std::find(ends.begin(), ends.end(), w) == ends.end())
-        ends.push_back(w);
-    }
+    for_each_neighbour(fs, v, [&](int w) {
+      if (w != v && std::find(ends.begin(), ends.end(), w) == ends.end()) ends.push_back(w);
+    });
   std::vector<int> switches{fs, ft};
   if (s_ > 2) {
     int extra = static_cast<int>(next_random() % s_);
@@ -117,23 +125,23 @@ bool LinkPlacer::ruin_and_recreate() {
   if (wide) {
     for (int s = 0; s < s_; ++s)
       for (int v : ends)
-        for (int w = 0; w < n_; ++w) {
-          if (w == v || (in_ends[w] && w < v)) continue;
+        for_each_neighbour(s, v, [&](int w) {
+          if (w == v || (in_ends[w] && w < v)) return;
           const std::size_t k = at(s, v, w);
           while (kept_[k] + fresh_[k] > current_[k]) {
             add(fresh_[k] > 0 ? fresh_ : kept_, s, v, w, -1);
             taken.emplace_back(v, w);
           }
-        }
+        });
   } else {
     for (int s : switches)
       for (int v : ends)
-        for (int w = 0; w < n_; ++w) {
-          if (w == v || (in_ends[w] && w < v)) continue;  // a link between two ends once
+        for_each_neighbour(s, v, [&](int w) {
+          if (w == v || (in_ends[w] && w < v)) return;  // a link between two ends once
           const std::size_t k = at(s, v, w);
           while (fresh_[k] > 0) add(fresh_, s, v, w, -1), taken.emplace_back(v, w);
           while (kept_[k] > 0) add(kept_, s, v, w, -1), taken.emplace_back(v, w);
-        }
+        });
   }
   const std::size_t ruined = journal_.size();
 

@@ -19,6 +19,12 @@ LinkPlacer::LinkPlacer(const std::vector<std::vector<int>>& capacity)
   kept_.assign(static_cast<std::size_t>(s_) * n_ * n_, 0);
   fresh_.assign(kept_.size(), 0);
   current_.assign(kept_.size(), 0);
+  words_ = std::max(1, (n_ + 63) / 64);
+  nbr_.assign(static_cast<std::size_t>(s_) * n_ * words_, 0);
+  swords_ = std::max(1, (s_ + 63) / 64);
+  free_.assign(static_cast<std::size_t>(n_) * swords_, 0);
+  for (int i = 0; i < n_; ++i)
+    for (int s = 0; s < s_; ++s) note_room(i, s);
 }
 
 void LinkPlacer::add(std::vector<int>& counts, int s, int i, int j, int delta) {
@@ -27,8 +33,18 @@ void LinkPlacer::add(std::vector<int>& counts, int s, int i, int j, int delta) {
   counts[k] += delta;
   counts[at(s, j, i)] += delta;
   deviation_ += cell_deviation(k);
+  const bool linked = kept_[k] + fresh_[k] > 0;
+  auto set = [&](int u, int w) {
+    std::uint64_t& word = nbr_[(static_cast<std::size_t>(s) * n_ + u) * words_ + w / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (w % 64);
+    word = linked ? word | bit : word & ~bit;
+  };
+  set(i, j);
+  set(j, i);
   usage(i, s) += delta;
   usage(j, s) += delta;
+  note_room(i, s);
+  note_room(j, s);
   if (journaling_) journal_.push_back({&counts == &kept_, s, i, j, delta});
 }
 
@@ -250,46 +266,66 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
   auto absorbs = [&](int v, int c) { return usage(v, c) + 1 <= cap(v, c) - reserved(v, c); };
   const int states = 2 * n_;  // state v*2+k: v must shed s (k=0) or t (k=1)
   constexpr int kUnseen = 1 << 30;
-  std::vector<int> dist(states, kUnseen);
-  struct Pred {
-    int state = -1;
-    bool kept = false;
-  };
-  std::vector<Pred> pred(states);
+  auto& dist = bfs_dist_;
+  auto& pred = bfs_pred_;  // (previous state, the link moved was kept)
+  dist.assign(states, kUnseen);
+  pred.assign(states, {-1, false});
   int end_cost = kUnseen, end_score = kUnseen, end_from = -1, end_to = -1;
   bool end_kept = false;
-  std::deque<int> queue;
+  // The 0-1 BFS's deque, as a ring buffer that grows when full.
+  auto& ring = bfs_queue_;
+  if (ring.size() < 64) ring.assign(64, 0);
+  std::size_t head = 0, size = 0;
+  auto grow = [&] {
+    std::vector<int> bigger(ring.size() * 2);
+    for (std::size_t a = 0; a < size; ++a) bigger[a] = ring[(head + a) & (ring.size() - 1)];
+    ring.swap(bigger);
+    head = 0;
+  };
+  auto push_back = [&](int v) {
+    if (size == ring.size()) grow();
+    ring[(head + size++) & (ring.size() - 1)] = v;
+  };
+  auto push_front = [&](int v) {
+    if (size == ring.size()) grow();
+    head = (head + ring.size() - 1) & (ring.size() - 1);
+    ring[head] = v;
+    ++size;
+  };
   dist[2 * y] = 0;
-  queue.push_back(2 * y);
-  while (!queue.empty()) {
-    const int st = queue.front();
-    queue.pop_front();
+  push_back(2 * y);
+  while (size > 0) {
+    const int st = ring[head];
+    head = (head + 1) & (ring.size() - 1);
+    --size;
     const int u = st / 2, k = st % 2, d = dist[st];
     if (d - 1 >= end_score) break;  // nothing cheaper can follow in a 0-1 BFS
     if (repair_cost_cap_ >= 0 && d > repair_cost_cap_) break;
     const int shed = k == 0 ? s : t, gain = k == 0 ? t : s;
-    for (int w = 0; w < n_; ++w) {
-      if (w == u) continue;
-      const std::size_t e = at(shed, u, w);
-      if (kept_[e] + fresh_[e] == 0) continue;
-      const bool kept = fresh_[e] == 0;  // recolor a fresh copy when there is one
-      const int cost = move_cost(shed, gain, u, w);
-      const int nd = d + cost;
-      if (absorbs(w, gain)) {
-        const int score = nd - (helps_.empty() ? 0 : helps_[w * s_ + shed]);
-        if (score < end_score || (score == end_score && nd < end_cost))
-          end_score = score, end_cost = nd, end_from = st, end_to = w, end_kept = kept;
-        continue;
+    const std::uint64_t* row = nbr(shed, u);
+    for (int word = 0; word < words_; ++word)
+      for (std::uint64_t bits = row[word]; bits != 0; bits &= bits - 1) {
+        const int w = word * 64 + __builtin_ctzll(bits);
+        if (w == u) continue;
+        const std::size_t e = at(shed, u, w);
+        const bool kept = fresh_[e] == 0;  // recolor a fresh copy when there is one
+        const int cost = move_cost(shed, gain, u, w);
+        const int nd = d + cost;
+        if (absorbs(w, gain)) {
+          const int score = nd - (helps_.empty() ? 0 : helps_[w * s_ + shed]);
+          if (score < end_score || (score == end_score && nd < end_cost))
+            end_score = score, end_cost = nd, end_from = st, end_to = w, end_kept = kept;
+          continue;
+        }
+        const int next = 2 * w + (1 - k);
+        if (nd >= dist[next]) continue;
+        dist[next] = nd;
+        pred[next] = {st, kept};
+        if (cost)
+          push_back(next);
+        else
+          push_front(next);
       }
-      const int next = 2 * w + (1 - k);
-      if (nd >= dist[next]) continue;
-      dist[next] = nd;
-      pred[next] = {st, kept};
-      if (cost)
-        queue.push_back(next);
-      else
-        queue.push_front(next);
-    }
   }
   Path path;
   if (end_from < 0) return path;
@@ -300,8 +336,8 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
     return Recolor{k == 0 ? s : t, k == 0 ? t : s, u, to_vertex, kept};
   };
   path.moves.push_back(move_from(end_from, end_to, end_kept));
-  for (int st = end_from; pred[st].state >= 0; st = pred[st].state)
-    path.moves.push_back(move_from(pred[st].state, st / 2, pred[st].kept));
+  for (int st = end_from; pred[st].first >= 0; st = pred[st].first)
+    path.moves.push_back(move_from(pred[st].first, st / 2, pred[st].second));
   std::reverse(path.moves.begin(), path.moves.end());
   return path;
 }

@@ -95,6 +95,23 @@ class LinkPlacer {
   int cap(int i, int s) const { return cap_[static_cast<std::size_t>(i) * s_ + s]; }
   int room(int i, int s) { return cap(i, s) - usage(i, s); }
   void add(std::vector<int>& counts, int s, int i, int j, int delta);
+  // Neighbours of u on switch s (kept + fresh > 0), as a bitset of
+  // words_ words: repair paths and ruins visit them instead of every
+  // endpoint (in the same ascending order).
+  const std::uint64_t* nbr(int s, int u) const {
+    return &nbr_[(static_cast<std::size_t>(s) * n_ + u) * words_];
+  }
+  // Switches where endpoint i has a free port, as a bitset of swords_ words.
+  const std::uint64_t* free_at(int i) const {
+    return &free_[static_cast<std::size_t>(i) * swords_];
+  }
+  void note_room(int i, int s) {
+    std::uint64_t& word = free_[static_cast<std::size_t>(i) * swords_ + s / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (s % 64);
+    word = room(i, s) > 0 ? word | bit : word & ~bit;
+  }
+  template <typename F>
+  void for_each_neighbour(int s, int v, F&& f);  // link_improver.cpp
   int cell_deviation(std::size_t k) const { return std::abs(kept_[k] + fresh_[k] - current_[k]); }
   void note_current(int s, int i, int j);  // one more link of (i,j) on s today
   // Undoes the journal back to `mark` entries (link_improver.cpp).
@@ -134,7 +151,15 @@ class LinkPlacer {
   std::vector<int> current_;  // [s][i][j], symmetric: today's links, dropped ones too
   std::vector<int> pending_;  // [i][j]: links greedy could not place, not yet repaired
   std::vector<char> helps_;   // [w][c]: w freeing a port at c lets a pending link of w go there
-  int deviation_ = 0;         // cross-connects changed: Σ_s Σ_{i<j} |kept + fresh − current|
+  int words_ = 1;
+  std::vector<std::uint64_t> nbr_;  // [s][u][word], see nbr()
+  int swords_ = 1;
+  std::vector<std::uint64_t> free_;  // [i][word], see free_at()
+  // Scratch space of cheapest_path, kept between calls.
+  std::vector<int> bfs_dist_;
+  std::vector<std::pair<int, bool>> bfs_pred_;
+  std::vector<int> bfs_queue_;
+  int deviation_ = 0;  // cross-connects changed: Σ_s Σ_{i<j} |kept + fresh − current|
   std::vector<Change> journal_;
   std::vector<std::array<int, 3>> today_;  // (s, i, j) per link of today, for improve()
   bool journaling_ = false;
