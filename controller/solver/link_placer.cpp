@@ -160,12 +160,21 @@ bool LinkPlacer::place_with_repair(int i, int j) {
     const std::size_t k = at(s, i, j);
     return kept_[k] + fresh_[k] < current_[k] ? -1 : 1;
   };
+  const int help = helps_.empty() ? 0 : 1;
   for (auto [x, y] : {std::pair(i, j), std::pair(j, i)})
     for (int s = 0; s < s_; ++s) {
       if (room(x, s) <= 0) continue;
       for (int t = 0; t < s_; ++t) {
         if (t == s || room(y, t) <= 0) continue;
-        Path p = cheapest_path(x, y, s, t);
+        // A path of cost d scores at least d - help, so its key is at least
+        // 2 (d - help) + landing(s): beyond max_cost it cannot tie the best.
+        int max_cost = 1 << 29;
+        if (best.cost >= 0) {
+          const int slack = best_key - landing(s);  // 2 (d - help) <= slack
+          max_cost = help + (slack >= 0 ? slack / 2 : -((1 - slack) / 2));
+          if (max_cost < 0) continue;
+        }
+        Path p = cheapest_path(x, y, s, t, max_cost);
         if (p.cost < 0) continue;
         const int key = 2 * p.score + landing(s);
         if (best.cost < 0 || key < best_key || (key == best_key && p.cost < best.cost) ||
@@ -261,7 +270,7 @@ bool LinkPlacer::recolor(const Recolor& r, bool undo) {
 // has one t-link too many, so v moves one of its t-links to s, and so on,
 // until the path reaches an endpoint with room for the color it gains.
 // States are (endpoint, color it must shed); a kept link costs 1, a fresh 0.
-LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
+LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t, int max_cost) {
   auto reserved = [&](int v, int c) { return (c == s && (v == x || v == y)) ? 1 : 0; };
   auto absorbs = [&](int v, int c) { return usage(v, c) + 1 <= cap(v, c) - reserved(v, c); };
   const int states = 2 * n_;  // state v*2+k: v must shed s (k=0) or t (k=1)
@@ -301,6 +310,7 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t) {
     const int u = st / 2, k = st % 2, d = dist[st];
     if (d - 1 >= end_score) break;  // nothing cheaper can follow in a 0-1 BFS
     if (repair_cost_cap_ >= 0 && d > repair_cost_cap_) break;
+    if (d > max_cost) break;
     const int shed = k == 0 ? s : t, gain = k == 0 ? t : s;
     const std::uint64_t* row = nbr(shed, u);
     for (int word = 0; word < words_; ++word)

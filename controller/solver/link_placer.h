@@ -129,7 +129,8 @@ class LinkPlacer {
   // 0 when recoloring a (u,v) link from `from` to `to` changes no more
   // cross-connects than it saves against today's counts, else 1.
   int move_cost(int from, int to, int u, int v) const;
-  Path cheapest_path(int x, int y, int s, int t);
+  // max_cost: stop at paths costing more (the caller has a better one).
+  Path cheapest_path(int x, int y, int s, int t, int max_cost = 1 << 29);
   bool apply(const Path& path, int x, int y, int s, int t, bool need_room = true);
   bool relocate(int i, int j, int a, int b);
   int cost_at(int a, int b) const;  // cross-connects changed on switches a and b
