@@ -281,6 +281,7 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t, int max_c
   pred.assign(states, {-1, false});
   int end_cost = kUnseen, end_score = kUnseen, end_from = -1, end_to = -1;
   bool end_kept = false;
+  const int help = helps_.empty() ? 0 : 1;
   // The 0-1 BFS's deque, as a ring buffer that grows when full.
   auto& ring = bfs_queue_;
   if (ring.size() < 64) ring.assign(64, 0);
@@ -308,7 +309,10 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t, int max_c
     head = (head + 1) & (ring.size() - 1);
     --size;
     const int u = st / 2, k = st % 2, d = dist[st];
-    if (d - 1 >= end_score) break;  // nothing cheaper can follow in a 0-1 BFS
+    // Nothing better can follow in a 0-1 BFS: later ends cost at least d and
+    // score at least d less the help (an end scoring the same only wins by
+    // costing less, which a later one cannot).
+    if (d - help >= end_score) break;
     if (repair_cost_cap_ >= 0 && d > repair_cost_cap_) break;
     if (d > max_cost) break;
     const int shed = k == 0 ? s : t, gain = k == 0 ? t : s;

@@ -88,8 +88,10 @@ class LinkPlacer {
     std::vector<Recolor> moves;
   };
 
+  // Pair-major: one pair's counts on every switch are adjacent, as repair
+  // (two switches of one pair) and the cheapest-switch search read them.
   std::size_t at(int s, int i, int j) const {
-    return (static_cast<std::size_t>(s) * n_ + i) * n_ + j;
+    return (static_cast<std::size_t>(i) * n_ + j) * s_ + s;
   }
   int& usage(int i, int s) { return usage_[static_cast<std::size_t>(i) * s_ + s]; }
   int cap(int i, int s) const { return cap_[static_cast<std::size_t>(i) * s_ + s]; }
@@ -147,9 +149,9 @@ class LinkPlacer {
   int s_ = 0;
   std::vector<int> cap_;
   std::vector<int> usage_;
-  std::vector<int> kept_;     // [s][i][j], symmetric
-  std::vector<int> fresh_;    // [s][i][j], symmetric
-  std::vector<int> current_;  // [s][i][j], symmetric: today's links, dropped ones too
+  std::vector<int> kept_;     // [i][j][s] (see at()), symmetric
+  std::vector<int> fresh_;    // [i][j][s], symmetric
+  std::vector<int> current_;  // [i][j][s], symmetric: today's links, dropped ones too
   std::vector<int> pending_;  // [i][j]: links greedy could not place, not yet repaired
   std::vector<char> helps_;   // [w][c]: w freeing a port at c lets a pending link of w go there
   int words_ = 1;
