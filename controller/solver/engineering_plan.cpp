@@ -261,7 +261,7 @@ Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& ta
   }
   placer.move_back();
   if (!existing->empty() && options.improve_rounds > 0)
-    placer.improve(options.improve_rounds, options.seed);
+    placer.improve(options.improve_rounds, options.improve_work, options.seed);
   plan.moved_links = placer.moved_kept();
 
   plan.cross_connects = concretize(budget, placer, *existing);

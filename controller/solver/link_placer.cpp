@@ -305,6 +305,7 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t, int max_c
   dist[2 * y] = 0;
   push_back(2 * y);
   while (size > 0) {
+    ++work_;
     const int st = ring[head];
     head = (head + 1) & (ring.size() - 1);
     --size;
@@ -320,6 +321,7 @@ LinkPlacer::Path LinkPlacer::cheapest_path(int x, int y, int s, int t, int max_c
     for (int word = 0; word < words_; ++word)
       for (std::uint64_t bits = row[word]; bits != 0; bits &= bits - 1) {
         const int w = word * 64 + __builtin_ctzll(bits);
+        ++work_;
         if (w == u) continue;
         const std::size_t e = at(shed, u, w);
         const bool kept = fresh_[e] == 0;  // recolor a fresh copy when there is one

@@ -63,7 +63,7 @@ class LinkPlacer {
   // changes no more cross-connects than before, else restores the plan.
   // Never makes the plan worse; deterministic for a given seed. Returns the
   // rounds that lowered the changes. Stops early when no link is moved.
-  int improve(int rounds, std::uint64_t seed);
+  int improve(int rounds, std::uint64_t work, std::uint64_t seed);
 
   int kept(int s, int i, int j) const { return kept_[at(s, i, j)]; }
   int fresh(int s, int i, int j) const { return fresh_[at(s, i, j)]; }
@@ -123,7 +123,11 @@ class LinkPlacer {
   // holes_only and no such switch takes a link the pair had there today).
   int place_cheapest(int i, int j, bool holes_only);
   // One ruin-and-recreate step around a moved link; false when there is none.
-  bool ruin_and_recreate();
+  // allowance: the changes the round may add and still be kept.
+  bool ruin_and_recreate(int allowance);
+  // Copies the plan aside, and back (improve()'s best plan).
+  void save_best();
+  void restore_best();
   // Draws a moved link: today on s (where the plan lacks it), its pair with
   // more links than today on t; false when there is none.
   bool find_moved(int& s, int& t, int& i, int& j);
@@ -165,6 +169,10 @@ class LinkPlacer {
   int deviation_ = 0;  // cross-connects changed: Σ_s Σ_{i<j} |kept + fresh − current|
   std::vector<Change> journal_;
   std::vector<std::array<int, 3>> today_;  // (s, i, j) per link of today, for improve()
+  std::vector<int> best_kept_, best_fresh_, best_usage_;
+  std::vector<std::uint64_t> best_nbr_, best_free_;
+  int best_deviation_ = 0;
+  std::uint64_t work_ = 0;  // steps of improve(): repair states and links looked at
   bool journaling_ = false;
   int repair_cost_cap_ = -1;                          // when >= 0, repair paths cost at most this
   bool random_walks_ = true;                          // repair may fall back to random walks

@@ -112,6 +112,29 @@ TEST_CASE("on a small full fabric the improvement phase reaches the exact optimu
   }
 }
 
+// The work budget stops the phase deterministically (no clock): a small one
+// gives a valid plan between the unimproved one and the default's, the same
+// every time.
+TEST_CASE("the improvement phase stops at its work budget, deterministically") {
+  const Fabric f = full_fabric(24, 16);
+  const Case c = rewired(f, 0.10, 1);
+  PlacementOptions small;
+  small.improve_work = 20000;
+  auto a = engineer(f, c.target, c.current, small);
+  auto b = engineer(f, c.target, c.current, small);
+  auto plain = engineer(f, c.target, c.current, without_search());
+  auto full = engineer(f, c.target, c.current);
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  REQUIRE(plain.has_value());
+  REQUIRE(full.has_value());
+  check_valid(f, c, *a);
+  CHECK(a->cross_connects == b->cross_connects);
+  MESSAGE("changes " << plain->changes() << " -> " << a->changes() << " -> " << full->changes());
+  CHECK(a->changes() <= plain->changes());
+  CHECK(full->changes() <= a->changes());
+}
+
 TEST_CASE("the improvement phase leaves a plan without moved links alone") {
   const auto& f = testing::shipped_fabric("tpuv4-pod.yaml");
   const Case c = rewired(f, 0.0, 1);
