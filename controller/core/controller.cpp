@@ -25,6 +25,7 @@ Result<bool> Controller::start() {
   auto oldest = m.store.first_event_sequence();
   if (!oldest) return unexpected(oldest.error());
   m.log_floor = *oldest > 0 ? *oldest - 1 : m.last_sequence;
+  m.published = m.last_sequence;
   for (auto& r : snap->requests) m.requests[r.request.request_id] = r;
   for (auto& c : snap->circuits) {
     if (holds_resources(c.state) && c.state != CircuitState::kReleasing) {

@@ -188,6 +188,17 @@ class Controller {
                            std::function<void(const CircuitEvent&)> on_event,
                            bool replay_all = false);
   void unwatch(WatchId id);
+  // The published events after `after` that match, oldest first, looking at
+  // no more than `max_looked_at` of them (matching or not), so that a long
+  // history goes out in pages as a watcher drains it. FAILED_PRECONDITION as
+  // for watch().
+  struct EventPage {
+    std::vector<CircuitEvent> events;
+    std::uint64_t last = 0;  // the last sequence looked at: the next page's `after`
+    bool caught_up = false;  // no published event lies beyond `last`
+  };
+  ApiResult<EventPage> events_after(std::uint64_t after, const WatchFilter& filter,
+                                    std::size_t max_looked_at) const;
 
   std::vector<SwitchView> switches() const;
   // Takes a switch out of service for new circuits (or back in). Circuits

@@ -111,6 +111,14 @@ struct Controller::Impl {
   std::uint64_t last_sequence = 0;
   // Events at or below this may have left the store's log (event_log_keep).
   std::uint64_t log_floor = 0;
+  std::uint64_t published = 0;  // the last event handed to watchers
+  ApiError log_floor_error(std::uint64_t after) const {
+    return api_error(ErrorCode::kFailedPrecondition,
+                     fmt::format("after_sequence {}: events up to {} have left the event log (it "
+                                 "keeps the newest {}); list the circuits, then watch for new "
+                                 "events (after_sequence 0)",
+                                 after, log_floor, opt.event_log_keep));
+  }
   std::deque<CircuitEvent> recent;
   struct Watcher {
     WatchFilter filter;
@@ -291,6 +299,7 @@ struct Controller::Impl {
   }
 
   void publish(CircuitEvent&& event) {
+    published = event.sequence;
     if (opt.events_in_memory == 0) {
       for (auto& [id, w] : watchers)
         if (matches(event.circuit, w.filter)) w.fn(event);

@@ -38,12 +38,7 @@ ApiResult<WatchId> Controller::watch(std::uint64_t after, WatchFilter filter,
   if (after > 0 || replay_all) {
     const bool in_memory = !m.recent.empty() && m.recent.front().sequence <= after + 1;
     if (!in_memory && after > 0 && after < m.log_floor)
-      return unexpected(api_error(
-          ErrorCode::kFailedPrecondition,
-          fmt::format("after_sequence {}: events up to {} have left the event log (it keeps "
-                      "the newest {}); list the circuits, then watch for new events "
-                      "(after_sequence 0)",
-                      after, m.log_floor, m.opt.event_log_keep)));
+      return unexpected(m.log_floor_error(after));
     if (in_memory) {
       for (const auto& e : m.recent)
         if (e.sequence > after && matches(e.circuit, filter)) on_event(e);
@@ -59,6 +54,41 @@ ApiResult<WatchId> Controller::watch(std::uint64_t after, WatchFilter filter,
 
 void Controller::unwatch(WatchId id) {
   impl_->watchers.erase(id);
+}
+
+ApiResult<Controller::EventPage> Controller::events_after(std::uint64_t after,
+                                                          const WatchFilter& filter,
+                                                          std::size_t max_looked_at) const {
+  const Impl& m = *impl_;
+  EventPage page;
+  page.last = after;
+  if (after >= m.published) {
+    page.caught_up = true;
+    return page;
+  }
+  // `recent` holds consecutive sequences, so the first one wanted is found by index.
+  const bool in_memory = !m.recent.empty() && m.recent.front().sequence <= after + 1;
+  if (in_memory) {
+    std::size_t i = static_cast<std::size_t>(after + 1 - m.recent.front().sequence);
+    for (std::size_t looked = 0; i < m.recent.size() && looked < max_looked_at; ++i, ++looked) {
+      const CircuitEvent& e = m.recent[i];
+      page.last = e.sequence;
+      if (matches(e.circuit, filter)) page.events.push_back(e);
+    }
+  } else {
+    if (after > 0 && after < m.log_floor) return unexpected(m.log_floor_error(after));
+    auto stored = m.store.events_after(after, max_looked_at);
+    if (!stored)
+      return unexpected(api_error(ErrorCode::kInternal,
+                                  "reading the event log: " + stored.error().message));
+    for (auto& e : *stored) {
+      page.last = e.sequence;
+      if (matches(e.circuit, filter)) page.events.push_back(std::move(e));
+    }
+    if (stored->empty()) page.last = m.published;  // nothing stored beyond `after`
+  }
+  page.caught_up = page.last >= m.published;
+  return page;
 }
 
 std::optional<std::string> Controller::request_tenant(const std::string& request_id) const {

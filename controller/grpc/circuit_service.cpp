@@ -11,23 +11,26 @@ namespace lightpath::grpc_api {
 namespace {
 
 // Streams circuit events to one watcher. Events arrive on the controller's
-// thread; gRPC allows one write in flight, so the rest wait in a queue.
+// thread; gRPC allows one write in flight, so the rest wait in a queue. A
+// history to replay (a resume point, or the whole kept log) goes out in
+// pages as the queue drains, while new events wait aside until it is done.
 class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
  public:
   // A watcher this far behind is cut off and told where to resume.
   static constexpr std::size_t kMaxQueued = 10'000;
+  // Events looked at per page of history, and the queue length below which
+  // the next page is fetched.
+  static constexpr std::size_t kPage = 1'000;
+  static constexpr std::size_t kRefill = 100;
 
   WatchReactor(core::Controller& core, Executor& ex, const v1::WatchCircuitsRequest& req)
-      : core_(core), ex_(ex) {
-    ex_.post([this, after = req.after_sequence(),
-              filter = core::WatchFilter{req.job_id(), req.tenant()}, replay = req.replay()] {
-      auto id = core_.watch(
-          after, filter, [this](const core::CircuitEvent& e) { enqueue(e); }, replay);
-      if (!id) {
-        std::lock_guard lock(mu_);
-        return finish_locked(to_status(id.error()));
-      }
-      id_ = *id;
+      : core_(core), ex_(ex), filter_{req.job_id(), req.tenant()} {
+    replaying_ = req.after_sequence() > 0 || req.replay();
+    replayed_through_ = req.after_sequence();
+    ex_.post([this] {
+      // New events only; the history comes page by page.
+      id_ = *core_.watch(0, filter_, [this](const core::CircuitEvent& e) { on_event(e); });
+      if (replaying_) next_page();
     });
   }
 
@@ -37,13 +40,18 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
     if (!ok) return finish_locked(grpc::Status::CANCELLED);
     queue_.pop_front();
     write_next_locked();
+    if (replaying_ && !finished_ && !page_asked_ && queue_.size() < kRefill) {
+      page_asked_ = true;
+      ex_.post([this] { next_page(); });
+    }
   }
   void OnCancel() override {
     std::lock_guard lock(mu_);
     finish_locked(grpc::Status::CANCELLED);
   }
   void OnDone() override {
-    // Unwatch on the controller's thread, after which no event can reach us.
+    // Unwatch on the controller's thread, after which no event can reach us
+    // (a page asked for earlier runs first: the executor keeps order).
     ex_.post([this] {
       core_.unwatch(id_);
       delete this;
@@ -51,6 +59,56 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
   }
 
  private:
+  // On the controller's thread, like everything that reads the controller.
+  void next_page() {
+    {
+      std::lock_guard lock(mu_);
+      page_asked_ = false;
+      if (finished_ || !replaying_) return;
+    }
+    auto page = core_.events_after(replayed_through_, filter_, kPage);
+    if (!page) {
+      std::lock_guard lock(mu_);
+      return finish_locked(to_status(page.error()));
+    }
+    for (const auto& e : page->events) enqueue(e);
+    replayed_through_ = page->last;
+    if (!page->caught_up) {
+      std::lock_guard lock(mu_);
+      // Written already (or nothing matched): ask again at once. Never once
+      // finished: OnDone's deletion may then be queued ahead.
+      if (!finished_ && !page_asked_ && queue_.size() < kRefill) {
+        page_asked_ = true;
+        ex_.post([this] { next_page(); });
+      }
+      return;
+    }
+    {
+      std::lock_guard lock(mu_);
+      replaying_ = false;
+    }
+    // Events published while the history went out; those it held already are skipped.
+    for (const auto& e : held_)
+      if (e.sequence > replayed_through_) enqueue(e);
+    held_.clear();
+  }
+
+  void on_event(const core::CircuitEvent& e) {
+    bool replaying = false;
+    {
+      std::lock_guard lock(mu_);
+      replaying = replaying_;
+    }
+    if (!replaying) return enqueue(e);
+    if (held_.size() >= kMaxQueued) {
+      std::lock_guard lock(mu_);
+      return finish_locked(
+          {grpc::StatusCode::RESOURCE_EXHAUSTED,
+           "watcher fell behind; resume with after_sequence " + std::to_string(last_sent_)});
+    }
+    held_.push_back(e);
+  }
+
   void enqueue(const core::CircuitEvent& e) {
     std::lock_guard lock(mu_);
     if (finished_) return;
@@ -81,11 +139,17 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
 
   core::Controller& core_;
   Executor& ex_;
+  const core::WatchFilter filter_;
   core::WatchId id_ = 0;
-  std::mutex mu_;
+  // Controller's thread only.
+  std::uint64_t replayed_through_ = 0;
+  std::vector<core::CircuitEvent> held_;
+  std::mutex mu_;  // the rest
   std::deque<v1::CircuitEvent> queue_;  // front is being written while writing_
   bool writing_ = false;
   bool finished_ = false;
+  bool replaying_ = false;
+  bool page_asked_ = false;
   std::uint64_t last_sent_ = 0;
 };
 
