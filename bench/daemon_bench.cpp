@@ -7,16 +7,16 @@
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <deque>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -166,7 +166,8 @@ double metric(int port, const std::string& name) {
     const std::string get = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
     if (send(fd, get.data(), get.size(), 0) == static_cast<ssize_t>(get.size())) {
       char buf[65536];
-      for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) body.append(buf, static_cast<std::size_t>(n));
+      for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+        body.append(buf, static_cast<std::size_t>(n));
     }
   }
   close(fd);

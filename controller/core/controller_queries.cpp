@@ -37,8 +37,7 @@ ApiResult<WatchId> Controller::watch(std::uint64_t after, WatchFilter filter,
   Impl& m = *impl_;
   if (after > 0 || replay_all) {
     const bool in_memory = !m.recent.empty() && m.recent.front().sequence <= after + 1;
-    if (!in_memory && after > 0 && after < m.log_floor)
-      return unexpected(m.log_floor_error(after));
+    if (!in_memory && after > 0 && after < m.log_floor) return unexpected(m.log_floor_error(after));
     if (in_memory) {
       for (const auto& e : m.recent)
         if (e.sequence > after && matches(e.circuit, filter)) on_event(e);
@@ -79,8 +78,8 @@ ApiResult<Controller::EventPage> Controller::events_after(std::uint64_t after,
     if (after > 0 && after < m.log_floor) return unexpected(m.log_floor_error(after));
     auto stored = m.store.events_after(after, max_looked_at);
     if (!stored)
-      return unexpected(api_error(ErrorCode::kInternal,
-                                  "reading the event log: " + stored.error().message));
+      return unexpected(
+          api_error(ErrorCode::kInternal, "reading the event log: " + stored.error().message));
     for (auto& e : *stored) {
       page.last = e.sequence;
       if (matches(e.circuit, filter)) page.events.push_back(std::move(e));

@@ -69,7 +69,8 @@ Result<bool, std::vector<topology::Diagnostic>> read_config_file(const std::stri
     }
     if (auto v = r.integer(root, "event_log_keep", what, false)) {
       if (*v < 0)
-        r.error(root["event_log_keep"], "event_log_keep must not be negative (0 keeps every event)");
+        r.error(root["event_log_keep"],
+                "event_log_keep must not be negative (0 keeps every event)");
       else
         c.event_log_keep = static_cast<std::size_t>(*v);
     }

@@ -144,7 +144,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::CircuitEvent> {
   // Controller's thread only.
   std::uint64_t replayed_through_ = 0;
   std::vector<core::CircuitEvent> held_;
-  std::mutex mu_;  // the rest
+  std::mutex mu_;                       // the rest
   std::deque<v1::CircuitEvent> queue_;  // front is being written while writing_
   bool writing_ = false;
   bool finished_ = false;

@@ -316,7 +316,9 @@ TEST_CASE("telemetry of a connected port over gRPC, REST and /metrics") {
 TEST_CASE("a replay longer than the watch queue arrives whole and in order") {
   TempDir dir;
   DaemonProcess d{std::string(LIGHTPATH_SOURCE_DIR) + "/topologies/bench-large.yaml",
-                  dir.file("state.db"), dir.file(""), {"--no-fsync"}};
+                  dir.file("state.db"),
+                  dir.file(""),
+                  {"--no-fsync"}};
   // Eight circuits per request from one rack to eight others, released 16
   // requests later: 400 requests are 13,000 to 16,000 events (a circuit released
   // before it was up never reports ACTIVE).
@@ -347,7 +349,8 @@ TEST_CASE("a replay longer than the watch queue arrives whole and in order") {
   const int kRequests = 400;
   for (int i = 0; i < kRequests; ++i) {
     v1::RequestCircuitsResponse resp;
-    REQUIRE(d.circuits().RequestCircuits(ctx().get(), request("r" + std::to_string(i), i), &resp).ok());
+    REQUIRE(
+        d.circuits().RequestCircuits(ctx().get(), request("r" + std::to_string(i), i), &resp).ok());
     REQUIRE(resp.accepted());
     if (i >= 16) release("r" + std::to_string(i - 16));
   }

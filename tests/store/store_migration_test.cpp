@@ -279,7 +279,8 @@ TEST_CASE("opening a version 4 store moves its requests to a rowid table, losing
   // to an overflow page in version 4's WITHOUT ROWID table.
   std::vector<core::RequestRecord> requests;
   for (int i = 0; i < 3; ++i) {
-    auto r = request_record("r" + std::to_string(i), {CircuitId(static_cast<std::uint32_t>(i + 1))});
+    auto r =
+        request_record("r" + std::to_string(i), {CircuitId(static_cast<std::uint32_t>(i + 1))});
     r.request.application = std::string(static_cast<std::size_t>(i) * 800, 'x');
     r.created = TimePoint::from_ns(1'700'000'000'000'000'000 - i);  // newest first
     requests.push_back(r);
