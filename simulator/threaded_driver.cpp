@@ -19,20 +19,21 @@ Result<DeviceInfo> ThreadedDriver::describe() const {
 }
 
 void ThreadedDriver::read_cross_connects(Callback<std::vector<CrossConnect>> done) {
-  calls_.post([this, done = back_to_caller(std::move(done))]() mutable {
-    inner_.read_cross_connects(std::move(done));
+  calls_.post([&inner = inner_, done = back_to_caller(std::move(done))]() mutable {
+    inner.read_cross_connects(std::move(done));
   });
 }
 
 void ThreadedDriver::validate(const Batch& batch, Callback<Validation> done) {
-  calls_.post([this, batch, done = back_to_caller(std::move(done))]() mutable {
-    inner_.validate(batch, std::move(done));
+  calls_.post([&inner = inner_, batch, done = back_to_caller(std::move(done))]() mutable {
+    inner.validate(batch, std::move(done));
   });
 }
 
 void ThreadedDriver::apply(Batch batch, Callback<ApplyReport> done) {
-  calls_.post([this, batch = std::move(batch), done = back_to_caller(std::move(done))]() mutable {
-    inner_.apply(std::move(batch), std::move(done));
+  calls_.post([&inner = inner_, batch = std::move(batch),
+               done = back_to_caller(std::move(done))]() mutable {
+    inner.apply(std::move(batch), std::move(done));
   });
 }
 
@@ -62,7 +63,11 @@ void ThreadedDriver::unsubscribe(SubscriptionId id) {
   auto it = subscriptions_.find(id.value);
   if (it == subscriptions_.end()) return;
   *it->second.live = false;
-  home_.post([this, inner = it->second.inner] { inner_.unsubscribe(inner); });
+  // The task may run after this driver is gone (a controller unsubscribes as
+  // it stops, just before the driver set is torn down): it names only the
+  // inner driver, which lives on the home thread until everything queued
+  // there before its teardown has run.
+  home_.post([&inner = inner_, sub = it->second.inner] { inner.unsubscribe(sub); });
   subscriptions_.erase(it);
 }
 
