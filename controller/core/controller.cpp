@@ -116,4 +116,59 @@ void Controller::extend_lease(std::string tenant, std::string request_id, Durati
   });
 }
 
+void Controller::Impl::flush() {
+  flush_posted = false;
+  if (lazy_flush.valid()) {
+    ex.cancel(lazy_flush);
+    lazy_flush = TimerId{};
+  }
+  if (committing) {
+    flush_again = true;
+    return;
+  }
+  auto callbacks = std::move(after_commit);
+  after_commit.clear();
+  // Every event is staged in `pending`: with nothing staged there is none to publish.
+  if (pending.empty()) {
+    for (auto& cb : callbacks) cb(true);
+    return;
+  }
+  store::WriteBatch batch = std::move(pending);
+  pending = {};
+  staged.clear();
+  // Retention: the log keeps at least the newest event_log_keep events. It
+  // is cut in steps of a sixteenth of that, so each cut drops many commits.
+  const std::uint64_t keep = opt.event_log_keep;
+  if (keep > 0 && last_sequence > keep &&
+      last_sequence - keep >= log_floor + std::max<std::uint64_t>(1, keep / 16)) {
+    log_floor = last_sequence - keep;
+    batch.drop_events_through = log_floor;
+  }
+  const std::size_t writes = batch.requests.size() + batch.circuits.size();
+  committing = true;
+  committer->commit(std::move(batch),
+                    [this, alive = alive, writes, callbacks = std::move(callbacks)](
+                        Result<bool> r, std::vector<CircuitEvent> events) mutable {
+                      if (!*alive) return;
+                      committing = false;
+                      if (r) {
+                        ++counters.commits;
+                        counters.committed_writes += writes;
+                      } else {
+                        // Memory is now ahead of the store; the only safe way on is to stop
+                        // and let a restart reload the store.
+                        spdlog::critical("store commit failed: {}; stopping", r.error().message);
+                      }
+                      for (auto& cb : callbacks) cb(r.has_value());
+                      if (!r) std::abort();
+                      for (auto& e : events) publish(std::move(e));
+                      if (flush_again || !after_commit.empty()) {
+                        flush_again = false;
+                        flush();
+                      } else if (!pending.empty()) {
+                        schedule_flush();
+                      }
+                    });
+}
+
 }  // namespace lightpath::core
