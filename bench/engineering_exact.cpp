@@ -20,29 +20,13 @@
 #include <tuple>
 #include <vector>
 
+#include "bench/small_pod.h"
 #include "controller/solver/topology_engineering.h"
 #include "controller/topology/topology_loader.h"
 
 namespace {
 
 using namespace lightpath;
-
-std::string full_fabric_yaml(int n, int S) {
-  char buf[1024];
-  std::snprintf(buf, sizeof buf,
-                "lightpath_topology: 1\nname: small-pod\n"
-                "transceivers:\n  - {name: t, grid: cwdm, wavelengths: 4, channel_rate_gbps: 50,"
-                " launch_power_dbm: 1.0, rx_sensitivity_dbm: -9.0}\n"
-                "endpoints:\n  - name: \"block{00..%02d}\"\n    kind: block\n"
-                "    port_groups:\n      - {name: up, ports: %d, transceiver: t}\n"
-                "optical_switches:\n  - name: \"ocs{00..%02d}\"\n    kind: mems\n"
-                "    ports: %d\n    insertion_loss_db: 2.0\n"
-                "    switching: {min_ms: 10, max_ms: 30, settle_ms: 5}\n"
-                "wiring:\n  - {endpoints: \"block{00..%02d}\", port_group: up,"
-                " switches: \"ocs{00..%02d}\", length_m: 50}\n",
-                n - 1, 2 * S, S - 1, 2 * n, n - 1, S - 1);
-  return buf;
-}
 
 solver::TrafficMatrix uniform(const Fabric& f) {
   solver::TrafficMatrix m;
@@ -253,7 +237,7 @@ int main(int argc, char** argv) {
   auto fabric = n == 64 && S == 48
                     ? topology::load_topology_file(std::string(LIGHTPATH_SOURCE_DIR) +
                                                    "/topologies/tpuv4-pod.yaml")
-                    : topology::load_topology_text(full_fabric_yaml(n, S), "small-pod");
+                    : topology::load_topology_text(bench::small_pod_yaml(n, S), "small-pod");
   if (!fabric) {
     for (const auto& d : fabric.error()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
     return 1;
