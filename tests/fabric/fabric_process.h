@@ -89,8 +89,19 @@ class FabricProcess {
     pid_ = -1;
     return status;
   }
-  void stall() { ::kill(pid_, SIGSTOP); }
-  void resume() { ::kill(pid_, SIGCONT); }
+  // Both wait until the process has really stopped (or runs again): kill()
+  // returns before that, and a fabric still running for a moment answered
+  // the call a test sent it "while stalled".
+  void stall() {
+    ::kill(pid_, SIGSTOP);
+    int status = 0;
+    ::waitpid(pid_, &status, WUNTRACED);
+  }
+  void resume() {
+    ::kill(pid_, SIGCONT);
+    int status = 0;
+    ::waitpid(pid_, &status, WCONTINUED);
+  }
 
   const std::string& address() const { return address_; }
   int port() const { return port_; }
