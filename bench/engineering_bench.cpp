@@ -80,17 +80,19 @@ void incremental(benchmark::State& state, const Fabric& f) {
   const auto target = perturb(*t, 0.10, static_cast<std::uint32_t>(state.range(0)));
   solver::PlacementOptions options;
   if (state.range(1) >= 0) options.improve_rounds = static_cast<int>(state.range(1));
-  int changes = 0, bound = 0, moved = 0;
+  int changes = 0, bound = 0, pair_bound = 0, moved = 0;
   for (auto _ : state) {
     auto plan = solver::engineer(f, target, current, options);
     if (!plan || plan->unplaced_links != 0) state.SkipWithError("plan incomplete");
     changes = plan->changes();
     bound = plan->lower_bound_changes;
+    pair_bound = plan->pair_bound_changes;
     moved = plan->moved_links;
     benchmark::DoNotOptimize(plan);
   }
   state.counters["changes"] = changes;
   state.counters["lower_bound"] = bound;
+  state.counters["pair_bound"] = pair_bound;
   state.counters["ratio"] = bound ? static_cast<double>(changes) / bound : 1.0;
   state.counters["moved"] = moved;
 }

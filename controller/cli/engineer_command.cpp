@@ -80,6 +80,7 @@ nlohmann::json to_json(const Fabric& f, const solver::EngineeringPlan& plan) {
   for (const auto& xc : plan.added) j["added"].push_back(xc_json(xc));
   j["changes"] = plan.changes();
   j["lower_bound_changes"] = plan.lower_bound_changes;
+  j["pair_bound_changes"] = plan.pair_bound_changes;
   j["moved_links"] = plan.moved_links;
   j["unplaced_links"] = plan.unplaced_links;
   j["unplaced"] = nlohmann::json::array();
@@ -109,9 +110,10 @@ void print_text(const Fabric& f, const solver::EngineeringPlan& plan, int top) {
                            ? static_cast<double>(plan.changes()) / plan.lower_bound_changes
                            : 1.0;
   std::cout << fmt::format(
-      "changes: {} removed + {} added = {} (lower bound {}, ratio {:.3f}, {} kept links moved)\n",
+      "changes: {} removed + {} added = {} (lower bound {}, ratio {:.3f}; pair-count bound {}; {} "
+      "kept links moved)\n",
       plan.removed.size(), plan.added.size(), plan.changes(), plan.lower_bound_changes, ratio,
-      plan.moved_links);
+      plan.pair_bound_changes, plan.moved_links);
   std::cout << fmt::format("unplaced links: {}\n", plan.unplaced_links);
   for (const auto& u : plan.unplaced)
     std::cout << fmt::format("  {} - {}: {}\n", u.endpoint_a, u.endpoint_b, u.count);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "controller/solver/alternating_cycles.h"
+#include "controller/solver/change_bound.h"
 #include "controller/solver/link_placer.h"
 #include "controller/solver/topology_engineering.h"
 
@@ -216,9 +217,10 @@ Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& ta
   for (const auto& e : *existing) ++cur[e.i][e.j];
   EngineeringPlan plan;
   plan.topology = target;
-  plan.lower_bound_changes = foreign;
+  plan.pair_bound_changes = foreign;
   for (int i = 0; i < n; ++i)
-    for (int j = i + 1; j < n; ++j) plan.lower_bound_changes += std::abs((*x)[i][j] - cur[i][j]);
+    for (int j = i + 1; j < n; ++j) plan.pair_bound_changes += std::abs((*x)[i][j] - cur[i][j]);
+  plan.lower_bound_changes = plan.pair_bound_changes;
   std::vector<detail::SwitchLink> links;
   std::vector<std::vector<int>> cur_both(n, std::vector<int>(n, 0));
   for (const auto& e : *existing) {
@@ -263,6 +265,15 @@ Result<EngineeringPlan> engineer(const Fabric& fabric, const LogicalTopology& ta
   if (!existing->empty() && options.improve_rounds > 0)
     placer.improve(options.improve_rounds, options.improve_work, options.seed);
   plan.moved_links = placer.moved_kept();
+  // From scratch every link is an addition and the pair bound is exact; and
+  // the LP bound holds only for plans that place every link.
+  if (!existing->empty() && plan.unplaced_links == 0 && options.bound_iterations > 0) {
+    detail::ChangeBoundInput in{&*x, &capacity, {}};
+    for (const auto& e : *existing) in.current.push_back({e.s, e.i, e.j});
+    const double dual = detail::lagrangian_change_bound(in, options.bound_iterations);
+    plan.lower_bound_changes =
+        foreign + detail::round_change_bound(dual, plan.pair_bound_changes - foreign);
+  }
 
   plan.cross_connects = concretize(budget, placer, *existing);
   std::vector<CrossConnect> final_set, now = current;

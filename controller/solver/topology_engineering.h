@@ -59,7 +59,12 @@ struct EngineeringPlan {
   // Against the current state: current - removed + added = cross_connects.
   std::vector<CrossConnect> removed;
   std::vector<CrossConnect> added;
-  int lower_bound_changes = 0;  // no plan can do fewer removals + additions
+  // No plan that places every link can do fewer removals + additions: the
+  // larger of the pair-count bound and the LP bound (docs/topology-engineering.md).
+  int lower_bound_changes = 0;
+  // The pair-count bound alone: Σ |target − today| over pairs, plus foreign
+  // cross-connects; changes() = pair_bound_changes + 2 × moved_links.
+  int pair_bound_changes = 0;
   // Existing links moved to another switch to make room: removals beyond each
   // pair's surplus (each also costs an addition the bound does not count).
   int moved_links = 0;
@@ -103,6 +108,9 @@ struct PlacementOptions {
   // Seeds the search's random choices: the same input and seed give the
   // same plan.
   std::uint64_t seed = 1;
+  // Subgradient steps spent on the LP lower bound reported next to the
+  // changes (0: report the pair-count bound only).
+  int bound_iterations = 1000;
 };
 
 // Plans cross-connects realizing `target`, starting from `current` (pass an

@@ -43,7 +43,7 @@ void check_valid(const Fabric& f, const Case& c, const EngineeringPlan& plan) {
   const auto changes = check_plan_changes(c.current, plan);
   CHECK_MESSAGE(changes.empty(), joined(changes));
   CHECK(plan.unplaced_links == 0);
-  CHECK(plan.changes() == plan.lower_bound_changes + 2 * plan.moved_links);
+  CHECK(plan.changes() == plan.pair_bound_changes + 2 * plan.moved_links);
 }
 
 TEST_CASE("the improvement phase never makes a plan worse, and its plans pass the checker") {

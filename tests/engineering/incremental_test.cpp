@@ -59,7 +59,7 @@ TEST_CASE("changing 10% of the links on tpuv4-pod: valid, and changes stay near 
     CHECK(plan->changes() >= plan->lower_bound_changes);
     CHECK(plan->changes() <= 1.50 * plan->lower_bound_changes);
     // Every change beyond the bound is a link moved between switches.
-    CHECK(plan->changes() == plan->lower_bound_changes + 2 * plan->moved_links);
+    CHECK(plan->changes() == plan->pair_bound_changes + 2 * plan->moved_links);
   }
 }
 
