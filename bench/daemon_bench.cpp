@@ -1,6 +1,7 @@
 // lightpathd under load from clients on the same machine, over real gRPC,
 // with durable commits: latency of 8-circuit requests, throughput with 8
-// concurrent clients, and memory once 100,000 circuits are held.
+// concurrent clients (requests released as they go, and requests alone on a
+// fresh daemon), and memory once 100,000 circuits are held.
 //
 //   daemon_bench [path/to/lightpathd] [seconds=5] [--no-fsync]
 #include <arpa/inet.h>
@@ -323,6 +324,52 @@ int main(int argc, char** argv) {
   }
   std::printf("holding %ld circuits: RSS %.1f MiB\n", circuits,
               static_cast<double>(rss_kib(d.pid)) / 1024);
+  // The figure read literally: RequestCircuits alone, 8 clients, no
+  // releases, on a fresh daemon (so that the memory figure above is not
+  // changed by it). The fabric fills as it runs (it holds about 250,000 of
+  // these circuits, but the partner pattern of request() runs out of common
+  // free switch ports after about 7,000 requests), so this phase is short.
+  {
+    Daemon fresh;
+    const std::string fresh_dir = dir + "/fresh";
+    std::filesystem::create_directory(fresh_dir);
+    if (!start(fresh, bin, fresh_dir, fsync)) {
+      std::fprintf(stderr, "lightpathd did not start again\n");
+      return 1;
+    }
+    auto fresh_channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(fresh.grpc_port),
+                                             grpc::InsecureChannelCredentials());
+    const double span = std::min(seconds, 2.0);
+    std::atomic<int> fresh_next{0};
+    std::atomic<long> accepted{0}, refused{0};
+    std::vector<std::thread> only;
+    const auto only_until = Clock::now() + std::chrono::duration<double>(span);
+    const auto only_before = cpu_ms_by_thread(fresh.pid);
+    const double commits_at = metric(fresh.http_port, kCommits);
+    for (int t = 0; t < 8; ++t) {
+      only.emplace_back([&, t] {
+        auto own = v1::CircuitService::NewStub(fresh_channel);
+        for (int i = 0; Clock::now() < only_until; ++i) {
+          grpc::ClientContext ctx;
+          v1::RequestCircuitsResponse resp;
+          const std::string id = "only-" + std::to_string(t) + "-" + std::to_string(i);
+          if (!own->RequestCircuits(&ctx, request(id, fresh_next++), &resp).ok()) return;
+          ++(resp.accepted() ? accepted : refused);
+        }
+      });
+    }
+    for (auto& c : only) c.join();
+    const long total = accepted + refused;
+    std::printf(
+        "RequestCircuits only (none released), 8 circuits, 8 clients: %.0f requests/s (%ld "
+        "refused) over %.0f s\n",
+        static_cast<double>(total) / span, refused.load(), span);
+    print_cpu("8 clients", only_before, cpu_ms_by_thread(fresh.pid), std::max(1L, total));
+    std::printf("  8 clients: %.2f commits per request\n",
+                (metric(fresh.http_port, kCommits) - commits_at) /
+                    static_cast<double>(std::max(1L, total)));
+  }
+
   std::filesystem::remove_all(dir);
   return 0;
 }
