@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "bench/engineering_cases.h"
 #include "controller/solver/topology_engineering.h"
 #include "controller/topology/topology_loader.h"
 
@@ -28,39 +29,9 @@ const Fabric& jupiter() {
   return f;
 }
 
-solver::TrafficMatrix uniform(const Fabric& f) {
-  solver::TrafficMatrix m;
-  for (const auto& e : f.endpoints) m.endpoints.push_back(e.name);
-  const std::size_t n = m.endpoints.size();
-  m.demand_gbps.assign(n, std::vector<double>(n, 100.0));
-  for (std::size_t i = 0; i < n; ++i) m.demand_gbps[i][i] = 0;
-  return m;
-}
-
-// The same degree-preserving rewiring as tests/engineering: swaps
-// (a,b)+(c,d) -> (a,c)+(b,d) until `fraction` of the links left their pairs.
-solver::LogicalTopology perturb(solver::LogicalTopology t, double fraction, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  const int n = static_cast<int>(t.endpoints.size());
-  const int wanted = static_cast<int>(fraction * t.total_links());
-  auto& x = t.links;
-  const auto original = x;
-  for (int removed = 0; removed < wanted;) {
-    const int a = rng() % n, b = rng() % n, c = rng() % n, d = rng() % n;
-    if (a == b || a == c || a == d || b == c || b == d || c == d) continue;
-    if (x[a][b] == 0 || x[c][d] == 0) continue;
-    --x[a][b], --x[b][a], --x[c][d], --x[d][c];
-    ++x[a][c], ++x[c][a], ++x[b][d], ++x[d][b];
-    removed = 0;
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j) removed += std::max(0, original[i][j] - x[i][j]);
-  }
-  return t;
-}
-
 void full_solve(benchmark::State& state) {
   const auto& f = pod();
-  const auto m = uniform(f);
+  const auto m = bench::uniform_matrix(f);
   for (auto _ : state) {
     auto t = solver::logical_topology(f, m);
     auto plan = solver::engineer(f, *t, {});
@@ -73,11 +44,11 @@ BENCHMARK(full_solve)->Unit(benchmark::kMillisecond);
 // range(0): the rewiring's seed; range(1): the improvement phase's rounds
 // (-1: the library's default, 0: without it).
 void incremental(benchmark::State& state, const Fabric& f) {
-  auto t = solver::logical_topology(f, uniform(f));
+  auto t = solver::logical_topology(f, bench::uniform_matrix(f));
   auto base = solver::engineer(f, *t, {});
   std::vector<solver::CrossConnect> current;
   for (const auto& l : base->cross_connects) current.push_back(l.cross_connect);
-  const auto target = perturb(*t, 0.10, static_cast<std::uint32_t>(state.range(0)));
+  const auto target = bench::rewire(*t, 0.10, static_cast<std::uint32_t>(state.range(0)));
   solver::PlacementOptions options;
   if (state.range(1) >= 0) options.improve_rounds = static_cast<int>(state.range(1));
   int changes = 0, bound = 0, pair_bound = 0, moved = 0;

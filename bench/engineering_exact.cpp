@@ -20,6 +20,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bench/engineering_cases.h"
 #include "bench/small_pod.h"
 #include "controller/solver/topology_engineering.h"
 #include "controller/topology/topology_loader.h"
@@ -27,35 +28,6 @@
 namespace {
 
 using namespace lightpath;
-
-solver::TrafficMatrix uniform(const Fabric& f) {
-  solver::TrafficMatrix m;
-  for (const auto& e : f.endpoints) m.endpoints.push_back(e.name);
-  const std::size_t n = m.endpoints.size();
-  m.demand_gbps.assign(n, std::vector<double>(n, 100.0));
-  for (std::size_t i = 0; i < n; ++i) m.demand_gbps[i][i] = 0;
-  return m;
-}
-
-// The rewiring of bench/engineering_bench.cpp.
-solver::LogicalTopology perturb(solver::LogicalTopology t, double fraction, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  const int n = static_cast<int>(t.endpoints.size());
-  const int wanted = static_cast<int>(fraction * t.total_links());
-  auto& x = t.links;
-  const auto original = x;
-  for (int removed = 0; removed < wanted;) {
-    const int a = rng() % n, b = rng() % n, c = rng() % n, d = rng() % n;
-    if (a == b || a == c || a == d || b == c || b == d || c == d) continue;
-    if (x[a][b] == 0 || x[c][d] == 0) continue;
-    --x[a][b], --x[b][a], --x[c][d], --x[d][c];
-    ++x[a][c], ++x[c][a], ++x[b][d], ++x[d][b];
-    removed = 0;
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j) removed += std::max(0, original[i][j] - x[i][j]);
-  }
-  return t;
-}
 
 struct Exact {
   double lp = -1;
@@ -244,7 +216,7 @@ int main(int argc, char** argv) {
   }
   const Fabric& f = *fabric;
   const auto budget = solver::port_budget(f);
-  auto t = solver::logical_topology(f, uniform(f));
+  auto t = solver::logical_topology(f, bench::uniform_matrix(f));
   auto base = solver::engineer(f, *t, {});
   std::vector<solver::CrossConnect> current;
   for (const auto& l : base->cross_connects) current.push_back(l.cross_connect);
@@ -257,7 +229,7 @@ int main(int argc, char** argv) {
   std::printf("n=%d S=%d links=%d fraction=%.2f\n", n, S, t->total_links(), fraction);
   std::printf("seed  pair_bound  unimproved  planner  moved  lp  ilp_best  ilp_bound\n");
   for (int seed = 1; seed <= seeds; ++seed) {
-    const auto target = perturb(*t, fraction, static_cast<std::uint32_t>(seed));
+    const auto target = bench::rewire(*t, fraction, static_cast<std::uint32_t>(seed));
     auto plan = solver::engineer(f, target, current);
     solver::PlacementOptions no_search;
     no_search.improve_rounds = 0;
