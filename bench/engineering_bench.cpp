@@ -44,11 +44,8 @@ BENCHMARK(full_solve)->Unit(benchmark::kMillisecond);
 // range(0): the rewiring's seed; range(1): the improvement phase's rounds
 // (-1: the library's default, 0: without it).
 void incremental(benchmark::State& state, const Fabric& f) {
-  auto t = solver::logical_topology(f, bench::uniform_matrix(f));
-  auto base = solver::engineer(f, *t, {});
-  std::vector<solver::CrossConnect> current;
-  for (const auto& l : base->cross_connects) current.push_back(l.cross_connect);
-  const auto target = bench::rewire(*t, 0.10, static_cast<std::uint32_t>(state.range(0)));
+  const auto [t, current] = bench::uniform_baseline(f);
+  const auto target = bench::rewire(t, 0.10, static_cast<std::uint32_t>(state.range(0)));
   solver::PlacementOptions options;
   if (state.range(1) >= 0) options.improve_rounds = static_cast<int>(state.range(1));
   int changes = 0, bound = 0, pair_bound = 0, moved = 0;

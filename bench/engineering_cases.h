@@ -4,10 +4,15 @@
 // swaps (the same swaps as tests/engineering/engineering_test_util.h).
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <random>
+#include <string>
+#include <tuple>
 #include <vector>
 
+#include "bench/small_pod.h"
 #include "controller/solver/topology_engineering.h"
+#include "controller/topology/topology_loader.h"
 
 namespace lightpath::bench {
 
@@ -39,6 +44,39 @@ inline solver::LogicalTopology rewire(solver::LogicalTopology t, double fraction
       for (int j = i + 1; j < n; ++j) removed += std::max(0, original[i][j] - x[i][j]);
   }
   return t;
+}
+
+// n blocks with 2 ports on each of S switches; 64 x 48 is tpuv4-pod itself,
+// so that the exact benchmarks' numbers match engineering_bench's.
+inline auto full_fabric(int n, int S) {
+  return n == 64 && S == 48 ? topology::load_topology_file(std::string(LIGHTPATH_SOURCE_DIR) +
+                                                           "/topologies/tpuv4-pod.yaml")
+                            : topology::load_topology_text(small_pod_yaml(n, S), "small-pod");
+}
+
+// What a rewiring starts from: the uniform topology, planned from scratch.
+struct Baseline {
+  solver::LogicalTopology topology;
+  std::vector<solver::CrossConnect> current;
+};
+inline Baseline uniform_baseline(const Fabric& f) {
+  Baseline b;
+  b.topology = *solver::logical_topology(f, uniform_matrix(f));
+  const auto plan = solver::engineer(f, b.topology, {});
+  for (const auto& l : plan->cross_connects) b.current.push_back(l.cross_connect);
+  return b;
+}
+
+// Today's links by (switch, i, j), i < j.
+inline std::map<std::tuple<int, int, int>, int> links_today(
+    const solver::PortBudget& budget, const std::vector<solver::CrossConnect>& current) {
+  std::map<std::tuple<int, int, int>, int> g;
+  for (const auto& xc : current) {
+    const int s = static_cast<int>(xc.optical_switch.value());
+    const int a = budget.owner[s][xc.port_a], b = budget.owner[s][xc.port_b];
+    ++g[{s, std::min(a, b), std::max(a, b)}];
+  }
+  return g;
 }
 
 }  // namespace lightpath::bench

@@ -15,15 +15,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <random>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "bench/engineering_cases.h"
-#include "bench/small_pod.h"
 #include "controller/solver/topology_engineering.h"
-#include "controller/topology/topology_loader.h"
 
 namespace {
 
@@ -205,31 +202,19 @@ int main(int argc, char** argv) {
   const double fraction = argc > 4 ? std::atof(argv[4]) : 0.10;
   const int time_limit = argc > 5 ? std::atoi(argv[5]) : 60;  // 0: the LP only
   const bool free_only = argc > 6 && std::string(argv[6]) == "free";
-  // 64 x 48 is tpuv4-pod itself, so the numbers match engineering_bench.
-  auto fabric = n == 64 && S == 48
-                    ? topology::load_topology_file(std::string(LIGHTPATH_SOURCE_DIR) +
-                                                   "/topologies/tpuv4-pod.yaml")
-                    : topology::load_topology_text(bench::small_pod_yaml(n, S), "small-pod");
+  auto fabric = bench::full_fabric(n, S);
   if (!fabric) {
     for (const auto& d : fabric.error()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
     return 1;
   }
   const Fabric& f = *fabric;
   const auto budget = solver::port_budget(f);
-  auto t = solver::logical_topology(f, bench::uniform_matrix(f));
-  auto base = solver::engineer(f, *t, {});
-  std::vector<solver::CrossConnect> current;
-  for (const auto& l : base->cross_connects) current.push_back(l.cross_connect);
-  std::map<std::tuple<int, int, int>, int> g;
-  for (const auto& xc : current) {
-    const int s = static_cast<int>(xc.optical_switch.value());
-    const int a = budget.owner[s][xc.port_a], b = budget.owner[s][xc.port_b];
-    ++g[{s, std::min(a, b), std::max(a, b)}];
-  }
-  std::printf("n=%d S=%d links=%d fraction=%.2f\n", n, S, t->total_links(), fraction);
+  const auto [t, current] = bench::uniform_baseline(f);
+  const auto g = bench::links_today(budget, current);
+  std::printf("n=%d S=%d links=%d fraction=%.2f\n", n, S, t.total_links(), fraction);
   std::printf("seed  pair_bound  unimproved  planner  moved  lp  ilp_best  ilp_bound\n");
   for (int seed = 1; seed <= seeds; ++seed) {
-    const auto target = bench::rewire(*t, fraction, static_cast<std::uint32_t>(seed));
+    const auto target = bench::rewire(t, fraction, static_cast<std::uint32_t>(seed));
     auto plan = solver::engineer(f, target, current);
     solver::PlacementOptions no_search;
     no_search.improve_rounds = 0;

@@ -12,15 +12,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <random>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "bench/engineering_cases.h"
-#include "bench/small_pod.h"
 #include "controller/solver/topology_engineering.h"
-#include "controller/topology/topology_loader.h"
 
 namespace {
 
@@ -149,18 +146,12 @@ int main(int argc, char** argv) {
   const double fraction = argc > 4 ? std::atof(argv[4]) : 0.10;
   const int iterations = argc > 5 ? std::atoi(argv[5]) : 200;
   glp_term_out(GLP_OFF);
-  auto fabric = n == 64 && S == 48
-                    ? topology::load_topology_file(std::string(LIGHTPATH_SOURCE_DIR) +
-                                                   "/topologies/tpuv4-pod.yaml")
-                    : topology::load_topology_text(bench::small_pod_yaml(n, S), "small-pod");
+  auto fabric = bench::full_fabric(n, S);
   if (!fabric) return 1;
   const Fabric& f = *fabric;
   const auto budget = solver::port_budget(f);
-  auto t = solver::logical_topology(f, bench::uniform_matrix(f));
-  auto base = solver::engineer(f, *t, {});
-  std::vector<solver::CrossConnect> current;
-  for (const auto& l : base->cross_connects) current.push_back(l.cross_connect);
-  const auto target = bench::rewire(*t, fraction, seed);
+  const auto [t, current] = bench::uniform_baseline(f);
+  const auto target = bench::rewire(t, fraction, seed);
   auto plan = solver::engineer(f, target, current);
 
   Model m;
@@ -175,11 +166,10 @@ int main(int argc, char** argv) {
   const int P = static_cast<int>(m.pairs.size());
   m.today.assign(P, 0);
   m.g.assign(S, std::vector<int>(P, 0));
-  for (const auto& xc : current) {
-    const int s = static_cast<int>(xc.optical_switch.value());
-    const int a = budget.owner[s][xc.port_a], b = budget.owner[s][xc.port_b];
-    const int e = index[{std::min(a, b), std::max(a, b)}];
-    ++m.g[s][e], ++m.today[e];
+  for (const auto& [key, count] : bench::links_today(budget, current)) {
+    const auto [s, i, j] = key;
+    const int e = index[{i, j}];
+    m.g[s][e] += count, m.today[e] += count;
   }
   m.cap.assign(n, std::vector<int>(S, 0));
   for (int i = 0; i < n; ++i)

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/engineering_cases.h"
 #include "controller/solver/topology_engineering.h"
 #include "controller/topology/topology_loader.h"
 
@@ -46,25 +47,7 @@ inline std::vector<solver::CrossConnect> cross_connects_of(const solver::Enginee
 // re-engineered for new traffic.
 inline solver::LogicalTopology perturb(solver::LogicalTopology t, double fraction,
                                        std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  const int n = static_cast<int>(t.endpoints.size());
-  const int wanted = static_cast<int>(fraction * t.total_links());
-  auto& x = t.links;
-  const auto original = x;
-  auto removed = [&] {
-    int r = 0;
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j) r += std::max(0, original[i][j] - x[i][j]);
-    return r;
-  };
-  while (removed() < wanted) {
-    const int a = rng() % n, b = rng() % n, c = rng() % n, d = rng() % n;
-    if (a == b || a == c || a == d || b == c || b == d || c == d) continue;
-    if (x[a][b] == 0 || x[c][d] == 0) continue;
-    --x[a][b], --x[b][a], --x[c][d], --x[d][c];
-    ++x[a][c], ++x[c][a], ++x[b][d], ++x[d][b];
-  }
-  return t;
+  return bench::rewire(std::move(t), fraction, seed);
 }
 
 inline std::string joined(const std::vector<std::string>& lines) {
