@@ -10,8 +10,12 @@
 // interior-point method; 64 48 means tpuv4-pod itself, ~3 minutes a seed);
 // negative runs the planner only (with and without its improvement phase).
 // free: instead, the most links to add that need no link moved.
+// LIGHTPATH_EXACT_MPS=PREFIX also writes each seed's model as PREFIX-seedK.mps
+// and the planner's plan as a MIP start beside it, for another MIP solver
+// (e.g. Debian's coinor-cbc: cbc F.mps -mipstart F.mps.start -solve).
 #include <glpk.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -38,7 +42,8 @@ struct Exact {
 // (Σ_{e∋i} g − r + a <= cap_is) and the target (Σ_s a_se − r_se = x_e − cur_e).
 // r and a are not both positive at an optimum, so the cost is Σ |h − g|.
 Exact solve_exact(const solver::PortBudget& budget, const std::vector<std::vector<int>>& x,
-                  const std::map<std::tuple<int, int, int>, int>& g, int time_limit_s) {
+                  const std::map<std::tuple<int, int, int>, int>& g, int time_limit_s,
+                  const std::map<std::tuple<int, int, int>, int>& planned, const std::string& mps) {
   const int n = static_cast<int>(x.size());
   const int S = static_cast<int>(budget.owner.size());
   glp_prob* p = glp_create_prob();
@@ -59,7 +64,9 @@ Exact solve_exact(const solver::PortBudget& budget, const std::vector<std::vecto
   glp_add_rows(p, n * S + P);
   std::vector<std::vector<int>> used(n, std::vector<int>(S, 0));
   std::vector<int> cur(P, 0);
+  std::vector<std::tuple<int, int, int>> columns;  // (s, e, sign) of each column
   auto column = [&](int s, int e, int sign, double hi) {
+    columns.emplace_back(s, e, sign);
     const int c = glp_add_cols(p, 1);
     glp_set_col_kind(p, c, GLP_IV);
     glp_set_col_bnds(p, c, hi > 0 ? GLP_DB : GLP_FX, 0, hi);
@@ -89,6 +96,21 @@ Exact solve_exact(const solver::PortBudget& budget, const std::vector<std::vecto
     glp_set_row_bnds(p, pair_row(e), GLP_FX, v, v);
   }
   glp_load_matrix(p, static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+  // The planner's plan goes beside it as a MIP start (cbc's solution format).
+  if (!mps.empty()) {
+    glp_write_mps(p, GLP_MPS_FILE, nullptr, mps.c_str());
+    std::FILE* start = std::fopen((mps + ".start").c_str(), "w");
+    std::fprintf(start, "Stopped on iterations - objective value 0\n");
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      const auto [s, e, sign] = columns[k];
+      const auto key = std::make_tuple(s, pairs[e].first, pairs[e].second);
+      const int today = g.count(key) ? g.at(key) : 0;
+      const int plan = planned.count(key) ? planned.at(key) : 0;
+      const int v = sign < 0 ? std::max(0, today - plan) : std::max(0, plan - today);
+      std::fprintf(start, "%zu C%07zu %d 0\n", k, k + 1, v);
+    }
+    std::fclose(start);
+  }
   Exact out;
   glp_smcp sm;
   glp_init_smcp(&sm);
@@ -202,6 +224,10 @@ int main(int argc, char** argv) {
   const double fraction = argc > 4 ? std::atof(argv[4]) : 0.10;
   const int time_limit = argc > 5 ? std::atoi(argv[5]) : 60;  // 0: the LP only
   const bool free_only = argc > 6 && std::string(argv[6]) == "free";
+  // For solving the same model with another MIP solver: PREFIX-seedK.mps, and
+  // the planner's plan as a MIP start beside it (PREFIX-seedK.mps.start).
+  const char* mps_env = std::getenv("LIGHTPATH_EXACT_MPS");
+  const std::string mps_prefix = mps_env ? mps_env : "";
   auto fabric = bench::full_fabric(n, S);
   if (!fabric) {
     for (const auto& d : fabric.error()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
@@ -224,7 +250,15 @@ int main(int argc, char** argv) {
                   max_free_additions(target.links, g, S));
       continue;
     }
-    const Exact ex = time_limit < 0 ? Exact{} : solve_exact(budget, target.links, g, time_limit);
+    std::vector<solver::CrossConnect> planned_xcs;
+    for (const auto& l : plan->cross_connects) planned_xcs.push_back(l.cross_connect);
+    const Exact ex = time_limit < 0
+                         ? Exact{}
+                         : solve_exact(budget, target.links, g, time_limit,
+                                       bench::links_today(budget, planned_xcs),
+                                       mps_prefix.empty()
+                                           ? std::string()
+                                           : mps_prefix + "-seed" + std::to_string(seed) + ".mps");
     std::printf("%4d  %10d  %10d  %7d  %5d  %.2f  %.0f  %.2f\n", seed, plan->lower_bound_changes,
                 unimproved->changes(), plan->changes(), plan->moved_links, ex.lp, ex.best,
                 ex.bound);
