@@ -41,6 +41,9 @@ using Clock = std::chrono::steady_clock;
 namespace v1 = lightpath::v1;
 
 constexpr int kRacks = 1024;
+// Counters of the daemon's /metrics read around each phase.
+constexpr const char* kCommits = "lightpath_store_commits_total";
+constexpr const char* kWrites = "lightpath_store_committed_writes_total";
 
 struct Daemon {
   pid_t pid = -1;
@@ -253,13 +256,11 @@ bool requests_only(const std::string& bin, const std::string& dir, bool fsync, d
   }
   auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(fresh.grpc_port),
                                      grpc::InsecureChannelCredentials());
-  const char* kCommits = "lightpath_store_commits_total";
   std::atomic<int> next{0};
   std::atomic<long> accepted{0}, refused{0};
   const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(span));
   const auto before = cpu_ms_by_thread(fresh.pid);
-  const char* kWrites = "lightpath_store_committed_writes_total";
   const double commits_at = metric(fresh.http_port, kCommits);
   const double writes_at = metric(fresh.http_port, kWrites);
   const double clients_at = own_cpu_ms();
@@ -336,7 +337,6 @@ int main(int argc, char** argv) {
   std::vector<double> lat_ms;
   int n = 0;
   auto cpu_before = cpu_ms_by_thread(d.pid);
-  const char* kCommits = "lightpath_store_commits_total";
   double commits_before = metric(d.http_port, kCommits);
   for (int i = 0; i < 2000; ++i, ++n) {
     grpc::ClientContext ctx;
