@@ -203,8 +203,9 @@ class Controller {
   std::vector<SwitchView> switches() const;
   // Takes a switch out of service for new circuits (or back in). Circuits
   // already on it stay until released; the answer says how many there are.
-  // Not stored: a restarted controller starts with every switch in service.
-  ApiResult<int> drain(const std::string& switch_name, bool drained);
+  // Stored: the answer comes once the drain is durable, and a restarted
+  // controller keeps the switch out of service. NOT_FOUND for an unknown name.
+  void drain(const std::string& switch_name, bool drained, Reply<int> done);
   ApiResult<std::vector<PortView>> ports(const std::string& switch_name) const;
   std::vector<AlarmView> alarms(bool include_cleared) const;
   struct PortReading {

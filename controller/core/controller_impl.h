@@ -173,6 +173,8 @@ struct Controller::Impl {
   bool set_alarm(SwitchId sw, southbound::AlarmKind kind, int port, bool raised,
                  std::string message, TimePoint at);
   void set_fault(SwitchId sw, int port, southbound::AlarmKind kind, bool raised);
+  // An operator's drain: the switch takes no new circuit while drained or faulty.
+  void set_drained(SwitchId sw, bool on);
   // Fails the circuits that use the port (-1: any port of the switch) and
   // restores those whose request allows it.
   void fail_through(SwitchId sw, int port, const std::string& why, TimePoint fault_at);

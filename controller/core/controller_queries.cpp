@@ -109,18 +109,16 @@ std::vector<SwitchView> Controller::switches() const {
   return out;
 }
 
-ApiResult<int> Controller::drain(const std::string& switch_name, bool drained) {
+void Controller::drain(const std::string& switch_name, bool drained, Reply<int> done) {
   Impl& m = *impl_;
   auto id = m.fabric.find_optical_switch(switch_name);
   if (!id)
-    return unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'"));
-  if (drained)
-    m.drained.insert(*id);
-  else
-    m.drained.erase(*id);
-  const auto fault = m.faults.find({*id, -1});
-  m.alloc.set_out_of_service(*id, -1,
-                             drained || (fault != m.faults.end() && !fault->second.empty()));
+    return done(
+        unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'")));
+  // In force at once, so that no request decided while the row commits
+  // lands on the switch; answered once the row is durable.
+  m.set_drained(*id, drained);
+  m.pending.drains.push_back({switch_name, drained, m.ex.now().since_epoch_ns()});
   int on_switch = 0;
   for (const auto& [cid, c] : m.circuits) {
     if (!holds_resources(c.state)) continue;
@@ -131,7 +129,10 @@ ApiResult<int> Controller::drain(const std::string& switch_name, bool drained) {
       }
     }
   }
-  return on_switch;
+  m.when_committed([done = std::move(done), on_switch](bool ok) {
+    if (!ok) return done(unexpected(ApiError{ErrorCode::kUnavailable, "store unavailable"}));
+    done(on_switch);
+  });
 }
 
 ApiResult<std::vector<PortView>> Controller::ports(const std::string& switch_name) const {

@@ -69,6 +69,15 @@ void Controller::Impl::set_fault(SwitchId sw, int port, AlarmKind kind, bool rai
   if (kinds.empty()) faults.erase({sw, port});
 }
 
+void Controller::Impl::set_drained(SwitchId sw, bool on) {
+  if (on)
+    drained.insert(sw);
+  else
+    drained.erase(sw);
+  const auto fault = faults.find({sw, -1});
+  alloc.set_out_of_service(sw, -1, on || (fault != faults.end() && !fault->second.empty()));
+}
+
 void Controller::Impl::on_alarm(SwitchId sw, const southbound::AlarmEvent& a) {
   const bool changed = set_alarm(sw, a.kind, a.port, a.raised, a.message, ex.now());
   // The device's clock says when the light went; the controller only heard later.

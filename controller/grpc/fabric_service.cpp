@@ -110,10 +110,11 @@ grpc::ServerUnaryReactor* FabricService::DrainSwitch(grpc::CallbackServerContext
   ex_.post([this, reactor, resp, name = req->switch_name(), drained = req->drained()] {
     if (name.empty())
       return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
-    auto n = core_.drain(name, drained);
-    if (!n) return reactor->Finish(to_status(n.error()));
-    resp->set_circuits_on_switch(static_cast<std::uint32_t>(*n));
-    reactor->Finish(grpc::Status::OK);
+    core_.drain(name, drained, [reactor, resp](core::ApiResult<int> n) {
+      if (!n) return reactor->Finish(to_status(n.error()));
+      resp->set_circuits_on_switch(static_cast<std::uint32_t>(*n));
+      reactor->Finish(grpc::Status::OK);
+    });
   });
   return reactor;
 }

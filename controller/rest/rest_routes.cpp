@@ -279,14 +279,23 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
       auto name = percent_decode(arg);
       if (!name) return invalid_argument("name", "switch name: " + name.error().message);
       const bool drain = req.method() == http::verb::post;
-      auto n = controller.drain(*name, drain);
-      if (!n) {
-        HttpError e = from_api_error(n.error());
-        e.field = "name";
-        e.message = "name: " + e.message;
-        return e;
-      }
-      return ok({{"switch", *name}, {"drained", drain}, {"circuits_on_switch", *n}});
+      // The reply arrives on the controller's thread, which is this one.
+      controller.drain(*name, drain,
+                       [name = *name, drain, version, respond = std::move(respond)](
+                           core::ApiResult<int> n) {
+                         if (!n) {
+                           HttpError e = from_api_error(n.error());
+                           e.field = "name";
+                           e.message = "name: " + e.message;
+                           return respond(error_response(e, version));
+                         }
+                         respond(json_response(http::status::ok,
+                                               {{"switch", name},
+                                                {"drained", drain},
+                                                {"circuits_on_switch", *n}},
+                                               version));
+                       });
+      return std::nullopt;
     }
 
     case Route::kNone:

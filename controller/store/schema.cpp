@@ -240,12 +240,23 @@ ALTER TABLE requests_v5 RENAME TO requests;
 CREATE UNIQUE INDEX requests_by_id ON requests(request_id);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Version 6: switches an operator drained. Kept so that a restarted
+// lightpathd does not place new circuits on a switch taken out for
+// maintenance; by name, which stays the same when the topology is edited.
+constexpr const char* kV6 = R"sql(
+CREATE TABLE drained_switches (
+  switch_name TEXT PRIMARY KEY CHECK (switch_name <> ''),
+  drained_ns INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "desired state: requests, circuits, hops, wavelengths, event log", kV1},
     {2, "event sequence counter; events.state; events by circuit", kV2},
     {3, "compact events: changing fields only, snapshot only when needed", kV3},
     {4, "one row per circuit, request and commit: packed paths, ids and events", kV4},
     {5, "requests in a rowid table, so a request's row needs no overflow page", kV5},
+    {6, "switches drained by an operator", kV6},
 }};
 
 }  // namespace

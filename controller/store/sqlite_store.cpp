@@ -41,6 +41,10 @@ constexpr const char* kKeepVersion =
     "INSERT OR REPLACE INTO circuit_history (circuit_id, version, record) VALUES (?, ?, ?)";
 constexpr const char* kSetHighWater =
     "UPDATE counters SET value = ? WHERE name = 'last_event_sequence'";
+constexpr const char* kDrainSwitch =
+    "INSERT INTO drained_switches (switch_name, drained_ns) VALUES (?, ?) "
+    "ON CONFLICT (switch_name) DO NOTHING";
+constexpr const char* kUndrainSwitch = "DELETE FROM drained_switches WHERE switch_name = ?";
 constexpr const char* kInsertEvents =
     "INSERT INTO event_log (last_sequence, first_sequence, events) VALUES (?, ?, ?)";
 
@@ -136,6 +140,7 @@ void WriteBatch::append(WriteBatch&& other) {
   for (auto& r : other.requests) requests.push_back(std::move(r));
   for (auto& c : other.circuits) circuits.push_back(std::move(c));
   for (auto& e : other.events) events.push_back(std::move(e));
+  for (auto& d : other.drains) drains.push_back(std::move(d));
   drop_events_through = std::max(drop_events_through, other.drop_events_through);
   other = WriteBatch{};
 }
@@ -510,6 +515,7 @@ Result<bool> SqliteStore::write_batch(const WriteBatch& batch, std::uint64_t& hi
                  rec.packet_flows_json, rec.created.since_epoch_ns(), hops_, waves_);
     if (!r) return unexpected(explain(db, std::move(r).error(), item(), /*request_row=*/true));
   }
+  if (auto r = write_drains(batch.drains); !r) return r;
   if (batch.events.empty()) return true;
   if (!high_) {
     auto h = read_high_water(db);
@@ -518,6 +524,19 @@ Result<bool> SqliteStore::write_batch(const WriteBatch& batch, std::uint64_t& hi
   }
   high = *high_;
   return write_events(batch.events, high);
+}
+
+Result<bool> SqliteStore::write_drains(const std::vector<SwitchDrain>& drains) {
+  for (const SwitchDrain& d : drains) {
+    auto item = [&] { return fmt::format("drain of switch '{}'", d.switch_name); };
+    if (d.switch_name.empty())
+      return unexpected(
+          Error{"STORE_INVALID", fmt::format("store '{}': a drain without a switch name", path_)});
+    auto r = d.drained ? run(*db_, kDrainSwitch, item, d.switch_name, d.at_ns)
+                       : run(*db_, kUndrainSwitch, item, d.switch_name);
+    if (!r) return r;
+  }
+  return true;
 }
 
 Result<std::size_t> SqliteStore::trim_events(std::size_t keep) {

@@ -33,6 +33,14 @@ struct StoreOptions {
   int busy_timeout_ms = 5000;  // waiting for another connection's write lock
 };
 
+// An operator's drain of a switch (or its end), kept by name: a name means
+// the same switch across topology edits, an id may not.
+struct SwitchDrain {
+  std::string switch_name;
+  bool drained = false;
+  std::int64_t at_ns = 0;  // when it was asked, Unix epoch
+};
+
 struct WriteBatch {
   // Inserted; a request_id already stored (or twice in the batch) fails the batch.
   std::vector<core::RequestRecord> requests;
@@ -41,13 +49,20 @@ struct WriteBatch {
   std::vector<core::CircuitRecord> circuits;
   // Appended; sequences must be strictly increasing, above every stored one.
   std::vector<core::CircuitEvent> events;
+  // Applied in order, so the last word on a switch wins. Draining a drained
+  // switch keeps the time of the first drain.
+  std::vector<SwitchDrain> drains;
   // Then, in the same transaction, the stored commits whose events all have
   // sequences at or below this leave the log (0: none). The log's retention:
   // cheap, as whole rows go by key, and the commit that straddles the cut stays.
   std::uint64_t drop_events_through = 0;
 
-  bool empty() const { return requests.empty() && circuits.empty() && events.empty(); }
-  std::size_t size() const { return requests.size() + circuits.size() + events.size(); }
+  bool empty() const {
+    return requests.empty() && circuits.empty() && events.empty() && drains.empty();
+  }
+  std::size_t size() const {
+    return requests.size() + circuits.size() + events.size() + drains.size();
+  }
   // Joins another caller's writes into this group commit (theirs go after ours).
   void append(WriteBatch&& other);
 };
@@ -58,6 +73,7 @@ struct Snapshot {
   std::vector<core::CircuitRecord> circuits;  // every circuit not RELEASED, by id
   std::uint64_t last_event_sequence = 0;      // survives trim_events
   std::uint32_t next_circuit_id = 1;          // max id ever stored + 1 (released included)
+  std::vector<SwitchDrain> drained_switches;  // by name; every one drained
 };
 
 class SqliteStore {
@@ -114,6 +130,7 @@ class SqliteStore {
   Result<bool> write_inserts(std::vector<const core::CircuitRecord*>& fresh);
   Result<bool> check_circuits_stored(const core::RequestRecord& rec);
   Result<bool> write_events(const std::vector<core::CircuitEvent>& events, std::uint64_t& high);
+  Result<bool> write_drains(const std::vector<SwitchDrain>& drains);
   // The circuit as stored, from memory or the database; nullptr if it is not stored.
   Result<const Known*> stored_known(std::uint32_t id);
 
