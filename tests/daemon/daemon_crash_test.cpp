@@ -94,3 +94,74 @@ TEST_CASE("SIGKILL under load loses nothing acknowledged") {
   }
   CHECK(all_active);
 }
+
+namespace {
+// The drained flag of every switch, by name.
+std::map<std::string, bool> drained_by_name(DaemonProcess& d) {
+  v1::ListSwitchesResponse list;
+  REQUIRE(d.fabric().ListSwitches(ctx().get(), {}, &list).ok());
+  std::map<std::string, bool> out;
+  for (const auto& s : list.switches()) out[s.name()] = s.drained();
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a drained switch stays drained through SIGKILL and restart") {
+  TempDir dir;
+  const std::string topo = std::string(LIGHTPATH_SOURCE_DIR) + "/topologies/tpuv4-pod.yaml";
+  DaemonProcess daemon(topo, dir.file("state.db"), dir.file(""));
+  for (const char* name : {"ocs00", "ocs07"}) {
+    v1::DrainSwitchRequest drain;
+    drain.set_switch_name(name);
+    drain.set_drained(true);
+    v1::DrainSwitchResponse resp;
+    REQUIRE(daemon.fabric().DrainSwitch(ctx().get(), drain, &resp).ok());
+  }
+  {
+    // An unknown switch is NOT_FOUND, and stores nothing.
+    v1::DrainSwitchRequest drain;
+    drain.set_switch_name("ocs99");
+    drain.set_drained(true);
+    v1::DrainSwitchResponse resp;
+    CHECK(daemon.fabric().DrainSwitch(ctx().get(), drain, &resp).error_code() ==
+          grpc::StatusCode::NOT_FOUND);
+  }
+  daemon.stop(SIGKILL);
+  daemon.start();
+  auto drained = drained_by_name(daemon);
+  REQUIRE(drained.size() == 48);
+  for (const auto& [name, on] : drained) {
+    CAPTURE(name);
+    CHECK(on == (name == "ocs00" || name == "ocs07"));
+  }
+  // New circuits keep off the drained switches: block00 has uplinks on all
+  // 48, and asks for more circuits than the two drained ones could hold.
+  for (int i = 1; i <= 40; ++i) {
+    char peer[16];
+    std::snprintf(peer, sizeof peer, "block%02d", i);
+    v1::RequestCircuitsResponse resp;
+    REQUIRE(daemon.circuits()
+                .RequestCircuits(ctx().get(),
+                                 pair_request("r" + std::to_string(i), "block00", peer, 50,
+                                              "ocs-uplinks"),
+                                 &resp)
+                .ok());
+    REQUIRE(resp.accepted());
+    for (const auto& c : resp.circuits())
+      for (const auto& h : c.hops()) {
+        CHECK(h.switch_name() != "ocs00");
+        CHECK(h.switch_name() != "ocs07");
+      }
+  }
+  // Back in service, and that too is kept.
+  v1::DrainSwitchRequest undrain;
+  undrain.set_switch_name("ocs07");
+  undrain.set_drained(false);
+  v1::DrainSwitchResponse resp;
+  REQUIRE(daemon.fabric().DrainSwitch(ctx().get(), undrain, &resp).ok());
+  daemon.stop(SIGKILL);
+  daemon.start();
+  drained = drained_by_name(daemon);
+  CHECK(drained.at("ocs00"));
+  CHECK_FALSE(drained.at("ocs07"));
+}
