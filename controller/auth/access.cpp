@@ -23,7 +23,7 @@ std::string_view to_string(Action action) {
     case Action::kReadFabric:
       return "read the fabric";
     case Action::kDrainSwitch:
-      return "drain a switch";
+      return "drain a switch or port";
     case Action::kReadMetrics:
       return "read metrics";
   }

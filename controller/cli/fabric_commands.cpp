@@ -35,7 +35,23 @@ int run_switches(const FabricOptions& o) {
   return kExitOk;
 }
 
+int run_drain_port(const FabricOptions& o, bool drained) {
+  DaemonClient client(o.daemon);
+  v1::DrainPortRequest req;
+  req.set_switch_name(o.switch_name);
+  req.set_port(static_cast<std::uint32_t>(o.port));
+  req.set_drained(drained);
+  v1::DrainPortResponse resp;
+  if (auto done = client.call_or_print_json(&FabricStub::DrainPort, client.fabric(), req, &resp))
+    return *done;
+  std::cout << fmt::format("{} port {} {}{}\n", o.switch_name, o.port,
+                           drained ? "drained (no new circuits)" : "back in service",
+                           resp.circuits_on_port() > 0 ? "; a circuit is still on it" : "");
+  return kExitOk;
+}
+
 int run_drain(const FabricOptions& o, bool drained) {
+  if (o.port >= 0) return run_drain_port(o, drained);
   DaemonClient client(o.daemon);
   v1::DrainSwitchRequest req;
   req.set_switch_name(o.switch_name);
@@ -56,12 +72,17 @@ int run_ports(const FabricOptions& o) {
   v1::ListPortsResponse resp;
   if (auto done = client.call_or_print_json(&FabricStub::ListPorts, client.fabric(), req, &resp))
     return *done;
-  Table t({"PORT", "CABLED-TO", "PEER", "CIRCUIT", "STATUS", "IN-DBM", "OUT-DBM", "OSNR", "BER"});
+  Table t({"PORT", "CABLED-TO", "PEER", "CIRCUIT", "STATUS", "SERVICE", "IN-DBM", "OUT-DBM",
+           "OSNR", "BER"});
   for (const auto& p : resp.ports()) {
-    std::vector<std::string> row{
-        std::to_string(p.index()), p.cabled_to().empty() ? "-" : p.cabled_to(),
-        p.peer() < 0 ? "-" : std::to_string(p.peer()),
-        p.circuit_id() == 0 ? "-" : std::to_string(p.circuit_id()), p.status()};
+    std::vector<std::string> row{std::to_string(p.index()),
+                                 p.cabled_to().empty() ? "-" : p.cabled_to(),
+                                 p.peer() < 0 ? "-" : std::to_string(p.peer()),
+                                 p.circuit_id() == 0 ? "-" : std::to_string(p.circuit_id()),
+                                 p.status(),
+                                 p.drained()          ? "drained"
+                                 : p.out_of_service() ? "OUT"
+                                                      : "yes"};
     if (p.has_telemetry()) {
       const auto& tm = p.telemetry();
       row.push_back(fmt::format("{:.2f}", tm.input_power_dbm()));
@@ -135,10 +156,12 @@ void add_fabric_commands(CLI::App& app, int& exit_code) {
     o = std::make_shared<FabricOptions>();
     auto* verb = switches->add_subcommand(
         drained ? "drain" : "undrain",
-        drained ? "Take a switch out of service for new circuits (operators)"
-                : "Put a drained switch back in service (operators)");
+        drained ? "Take a switch, or one port of it, out of service for new circuits (operators)"
+                : "Put a drained switch or port back in service (operators)");
     add_daemon_options(*verb, o->daemon);
     verb->add_option("switch", o->switch_name, "Switch name")->required();
+    verb->add_option("--port", o->port, "Only this port of the switch")
+        ->check(CLI::NonNegativeNumber);
     verb->callback([o, drained, &exit_code] { exit_code = run_drain(*o, drained); });
   }
 

@@ -27,11 +27,17 @@ Result<bool> Controller::start() {
   m.log_floor = *oldest > 0 ? *oldest - 1 : m.last_sequence;
   m.published = m.last_sequence;
   for (auto& r : snap->requests) m.requests[r.request.request_id] = r;
-  for (const auto& d : snap->drained_switches) {
-    if (auto id = m.fabric.find_optical_switch(d.switch_name))
-      m.set_drained(*id, true);
-    else  // The row stays: the switch is drained again if it comes back.
+  for (const auto& d : snap->drains) {
+    // The row stays when the topology lacks the switch or port: it is
+    // drained again if it comes back.
+    auto id = m.fabric.find_optical_switch(d.switch_name);
+    if (id && d.port < m.fabric.optical_switch(*id).port_count)
+      m.set_drained(*id, d.port, true);
+    else if (d.port < 0)
       spdlog::warn("store: drained switch '{}' is not in the topology; ignored", d.switch_name);
+    else
+      spdlog::warn("store: drained port {} of switch '{}' is not in the topology; ignored",
+                   d.port, d.switch_name);
   }
   for (auto& c : snap->circuits) {
     if (holds_resources(c.state) && c.state != CircuitState::kReleasing) {

@@ -108,7 +108,8 @@ struct PortView {
   southbound::PortStatus status = southbound::PortStatus::kIdle;
   std::optional<southbound::PortTelemetry> telemetry;
   TimePoint telemetry_at;
-  bool in_service = true;  // false while the port (or its switch) has lost light
+  bool in_service = true;  // false while the port (or its switch) has lost light or is drained
+  bool drained = false;    // an operator took the port itself out of service
 };
 
 // Times from a fault's alarm to a circuit ACTIVE again, bucketed for /metrics.
@@ -201,11 +202,12 @@ class Controller {
                                     std::size_t max_looked_at) const;
 
   std::vector<SwitchView> switches() const;
-  // Takes a switch out of service for new circuits (or back in). Circuits
-  // already on it stay until released; the answer says how many there are.
-  // Stored: the answer comes once the drain is durable, and a restarted
-  // controller keeps the switch out of service. NOT_FOUND for an unknown name.
-  void drain(const std::string& switch_name, bool drained, Reply<int> done);
+  // Takes a switch, or one port of it, out of service for new circuits (or
+  // back in); `port` -1 is the whole switch. Circuits already there stay
+  // until released; the answer says how many there are. Stored: the answer
+  // comes once the drain is durable, and a restarted controller keeps it.
+  // NOT_FOUND for an unknown switch or a port it lacks.
+  void drain(const std::string& switch_name, int port, bool drained, Reply<int> done);
   ApiResult<std::vector<PortView>> ports(const std::string& switch_name) const;
   std::vector<AlarmView> alarms(bool include_cleared) const;
   struct PortReading {

@@ -161,8 +161,9 @@ struct Controller::Impl {
   // out of service until every one has cleared.
   std::map<std::pair<SwitchId, int>, std::set<southbound::AlarmKind>> faults;
   std::map<CircuitId, TimePoint> failed_at;  // restorations under way, from their fault
-  // Switches an operator drained: no new circuit is placed on them.
-  std::set<SwitchId> drained;
+  // What an operator drained, as (switch, port) with port -1 for the whole
+  // switch: no new circuit is placed there.
+  std::set<std::pair<SwitchId, int>> drained;
 
   void on_device_event(SwitchId sw, const southbound::DeviceEvent& e);
   void on_alarm(SwitchId sw, const southbound::AlarmEvent& a);
@@ -173,8 +174,9 @@ struct Controller::Impl {
   bool set_alarm(SwitchId sw, southbound::AlarmKind kind, int port, bool raised,
                  std::string message, TimePoint at);
   void set_fault(SwitchId sw, int port, southbound::AlarmKind kind, bool raised);
-  // An operator's drain: the switch takes no new circuit while drained or faulty.
-  void set_drained(SwitchId sw, bool on);
+  // An operator's drain: a switch or port (-1: the whole switch) takes no
+  // new circuit while drained or faulty.
+  void set_drained(SwitchId sw, int port, bool on);
   // Fails the circuits that use the port (-1: any port of the switch) and
   // restores those whose request allows it.
   void fail_through(SwitchId sw, int port, const std::string& why, TimePoint fault_at);

@@ -104,34 +104,40 @@ std::vector<SwitchView> Controller::switches() const {
     const auto& sw = m.fabric.optical_switch(id);
     out.push_back({id, sw.name, sw.kind, sw.port_count, m.alloc.ports_in_use(id),
                    m.programmer.reconfigurations(id),
-                   m.programmer.has_driver(id) && m.programmer.up(id), m.drained.count(id) > 0});
+                   m.programmer.has_driver(id) && m.programmer.up(id), m.drained.count({id, -1}) > 0});
   }
   return out;
 }
 
-void Controller::drain(const std::string& switch_name, bool drained, Reply<int> done) {
+void Controller::drain(const std::string& switch_name, int port, bool drained,
+                       Reply<int> done) {
   Impl& m = *impl_;
   auto id = m.fabric.find_optical_switch(switch_name);
   if (!id)
     return done(
         unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'")));
+  const int ports = m.fabric.optical_switch(*id).port_count;
+  if (port < -1 || port >= ports)
+    return done(unexpected(api_error(
+        ErrorCode::kNotFound,
+        fmt::format("port: {} has ports 0 to {}, not {}", switch_name, ports - 1, port))));
   // In force at once, so that no request decided while the row commits
-  // lands on the switch; answered once the row is durable.
-  m.set_drained(*id, drained);
-  m.pending.drains.push_back({switch_name, drained, m.ex.now().since_epoch_ns()});
-  int on_switch = 0;
+  // lands there; answered once the row is durable.
+  m.set_drained(*id, port, drained);
+  m.pending.drains.push_back({switch_name, port, drained, m.ex.now().since_epoch_ns()});
+  int still_there = 0;
   for (const auto& [cid, c] : m.circuits) {
     if (!holds_resources(c.state)) continue;
     for (const auto& h : c.circuit.hops) {
-      if (h.optical_switch == *id) {
-        ++on_switch;
+      if (h.optical_switch == *id && (port < 0 || h.in_port == port || h.out_port == port)) {
+        ++still_there;
         break;
       }
     }
   }
-  m.when_committed([done = std::move(done), on_switch](bool ok) {
+  m.when_committed([done = std::move(done), still_there](bool ok) {
     if (!ok) return done(unexpected(ApiError{ErrorCode::kUnavailable, "store unavailable"}));
-    done(on_switch);
+    done(still_there);
   });
 }
 
@@ -168,6 +174,7 @@ ApiResult<std::vector<PortView>> Controller::ports(const std::string& switch_nam
     v.peer = -1;
     if (auto peer = m.alloc.mems_peer(*id, p); peer && *peer != p) v.peer = *peer;
     v.in_service = !m.alloc.out_of_service(*id, p);
+    v.drained = m.drained.count({*id, p}) > 0;
     if (auto it = owner.find(p); it != owner.end()) v.circuit = it->second;
     out.push_back(std::move(v));
   }

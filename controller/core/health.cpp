@@ -64,18 +64,18 @@ void Controller::Impl::set_fault(SwitchId sw, int port, AlarmKind kind, bool rai
     kinds.insert(kind);
   else
     kinds.erase(kind);
-  // A drained switch stays out of service when its own faults clear.
-  alloc.set_out_of_service(sw, port, !kinds.empty() || (port < 0 && drained.count(sw) > 0));
+  // A drained switch or port stays out of service when its own faults clear.
+  alloc.set_out_of_service(sw, port, !kinds.empty() || drained.count({sw, port}) > 0);
   if (kinds.empty()) faults.erase({sw, port});
 }
 
-void Controller::Impl::set_drained(SwitchId sw, bool on) {
+void Controller::Impl::set_drained(SwitchId sw, int port, bool on) {
   if (on)
-    drained.insert(sw);
+    drained.insert({sw, port});
   else
-    drained.erase(sw);
-  const auto fault = faults.find({sw, -1});
-  alloc.set_out_of_service(sw, -1, on || (fault != faults.end() && !fault->second.empty()));
+    drained.erase({sw, port});
+  const auto fault = faults.find({sw, port});
+  alloc.set_out_of_service(sw, port, on || (fault != faults.end() && !fault->second.empty()));
 }
 
 void Controller::Impl::on_alarm(SwitchId sw, const southbound::AlarmEvent& a) {

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cstdint>
 #include <limits>
 
 #include "controller/grpc/convert.h"
@@ -57,6 +59,7 @@ grpc::ServerUnaryReactor* FabricService::ListPorts(grpc::CallbackServerContext* 
       out->set_circuit_id(p.circuit ? p.circuit->value() : 0);
       out->set_status(std::string(southbound::to_string(p.status)));
       out->set_out_of_service(!p.in_service);
+      out->set_drained(p.drained);
       if (p.telemetry) to_proto(*p.telemetry, p.telemetry_at, out->mutable_telemetry());
     }
     reactor->Finish(grpc::Status::OK);
@@ -110,9 +113,28 @@ grpc::ServerUnaryReactor* FabricService::DrainSwitch(grpc::CallbackServerContext
   ex_.post([this, reactor, resp, name = req->switch_name(), drained = req->drained()] {
     if (name.empty())
       return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
-    core_.drain(name, drained, [reactor, resp](core::ApiResult<int> n) {
+    core_.drain(name, -1, drained, [reactor, resp](core::ApiResult<int> n) {
       if (!n) return reactor->Finish(to_status(n.error()));
       resp->set_circuits_on_switch(static_cast<std::uint32_t>(*n));
+      reactor->Finish(grpc::Status::OK);
+    });
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FabricService::DrainPort(grpc::CallbackServerContext* ctx,
+                                                   const v1::DrainPortRequest* req,
+                                                   v1::DrainPortResponse* resp) {
+  if (auto* no = refused(ctx, "DrainPort", auth::Action::kDrainSwitch)) return no;
+  auto* reactor = ctx->DefaultReactor();
+  // A port number past int's range is no port of any switch either.
+  const int port = static_cast<int>(std::min<std::uint32_t>(req->port(), static_cast<std::uint32_t>(std::numeric_limits<int>::max())));
+  ex_.post([this, reactor, resp, name = req->switch_name(), port, drained = req->drained()] {
+    if (name.empty())
+      return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
+    core_.drain(name, port, drained, [reactor, resp](core::ApiResult<int> n) {
+      if (!n) return reactor->Finish(to_status(n.error()));
+      resp->set_circuits_on_port(static_cast<std::uint32_t>(*n));
       reactor->Finish(grpc::Status::OK);
     });
   });

@@ -79,6 +79,9 @@ class FabricService final : public v1::FabricService::CallbackService {
   grpc::ServerUnaryReactor* DrainSwitch(grpc::CallbackServerContext* ctx,
                                         const v1::DrainSwitchRequest* req,
                                         v1::DrainSwitchResponse* resp) override;
+  grpc::ServerUnaryReactor* DrainPort(grpc::CallbackServerContext* ctx,
+                                      const v1::DrainPortRequest* req,
+                                      v1::DrainPortResponse* resp) override;
 
  private:
   // The reactor of a call refused by auth, finished; null when admitted.

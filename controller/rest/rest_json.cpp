@@ -116,6 +116,7 @@ nlohmann::json port_json(const core::PortView& p) {
       {"circuit", p.circuit ? nlohmann::json(p.circuit->value()) : nullptr},
       {"status", southbound::to_string(p.status)},
       {"in_service", p.in_service},
+      {"drained", p.drained},
       {"telemetry", std::move(telemetry)}};
 }
 

@@ -38,7 +38,8 @@ enum class Route {
   kPorts,
   kTelemetry,
   kAlarms,
-  kDrain
+  kDrain,
+  kPortDrain
 };
 
 struct Match {
@@ -65,17 +66,23 @@ Match match(const std::vector<std::string_view>& s) {
   if (n == 2 && s[1] == "alarms") return {Route::kAlarms, "/v1/alarms", {}, {}};
   if (n == 4 && s[1] == "switches" && s[3] == "drain")
     return {Route::kDrain, "/v1/switches/{name}/drain", s[2], {}};
+  if (n == 6 && s[1] == "switches" && s[3] == "ports" && s[5] == "drain")
+    return {Route::kPortDrain, "/v1/switches/{name}/ports/{port}/drain", s[2], s[4]};
   return {};
 }
 
+bool is_drain(Route route) {
+  return route == Route::kDrain || route == Route::kPortDrain;
+}
+
 bool allows(Route route, http::verb verb) {
-  if (route == Route::kDrain) return verb == http::verb::post || verb == http::verb::delete_;
+  if (is_drain(route)) return verb == http::verb::post || verb == http::verb::delete_;
   if (verb == http::verb::get) return true;
   return route == Route::kCircuit && verb == http::verb::delete_;
 }
 
 std::string_view allow_header(Route route) {
-  if (route == Route::kDrain) return "POST, DELETE";
+  if (is_drain(route)) return "POST, DELETE";
   return route == Route::kCircuit ? "GET, DELETE" : "GET";
 }
 
@@ -98,6 +105,7 @@ std::optional<auth::Action> action_of(Route route, http::verb verb) {
     case Route::kAlarms:
       return auth::Action::kReadFabric;
     case Route::kDrain:
+    case Route::kPortDrain:
       return auth::Action::kDrainSwitch;
   }
   return std::nullopt;
@@ -139,6 +147,24 @@ std::string method_label(http::verb verb) {
 
 // Serves a matched, allowed route. Returns the refusal to send, or nothing
 // when `respond` was called, or taken to be called when the controller replies.
+// A {port} path segment: a non-negative decimal number, nothing else.
+HttpResult<int> parse_port(std::string_view text) {
+  int port = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (ec != std::errc() || end != text.data() + text.size() || port < 0)
+    return unexpected(
+        invalid_argument("port", "port: '" + std::string(text) + "' is not a port number"));
+  return port;
+}
+
+// The controller's refusal of a {name}/{port} call, naming the part at fault.
+HttpError switch_or_port_error(const core::ApiError& error) {
+  HttpError e = from_api_error(error);
+  e.field = error.message.rfind("port:", 0) == 0 ? "port" : "name";
+  if (e.field == "name") e.message = "name: " + e.message;
+  return e;
+}
+
 std::optional<HttpError> serve(core::Controller& controller, const Metrics& metrics, const Match& m,
                                const Request& req, const Query& q, const Caller& caller,
                                Respond& respond) {
@@ -249,20 +275,13 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
       if (auto checked = check_query(q, {}); !checked) return checked.error();
       auto name = percent_decode(arg);
       if (!name) return invalid_argument("name", "switch name: " + name.error().message);
-      int port = -1;
-      const auto [end, ec] = std::from_chars(arg2.data(), arg2.data() + arg2.size(), port);
-      if (ec != std::errc() || end != arg2.data() + arg2.size() || port < 0)
-        return invalid_argument("port", "port: '" + std::string(arg2) + "' is not a port number");
-      auto samples = controller.port_telemetry(*name, port);
-      if (!samples) {
-        HttpError e = from_api_error(samples.error());
-        e.field = samples.error().message.rfind("port:", 0) == 0 ? "port" : "name";
-        if (e.field == "name") e.message = "name: " + e.message;
-        return e;
-      }
+      auto port = parse_port(arg2);
+      if (!port) return port.error();
+      auto samples = controller.port_telemetry(*name, *port);
+      if (!samples) return switch_or_port_error(samples.error());
       nlohmann::json list = nlohmann::json::array();
       for (const auto& s : *samples) list.push_back(telemetry_json(s.reading, s.at));
-      return ok({{"switch", *name}, {"port", port}, {"samples", std::move(list)}});
+      return ok({{"switch", *name}, {"port", *port}, {"samples", std::move(list)}});
     }
 
     case Route::kAlarms: {
@@ -274,27 +293,33 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
       return ok({{"alarms", std::move(list)}});
     }
 
-    case Route::kDrain: {
+    case Route::kDrain:
+    case Route::kPortDrain: {
       if (auto checked = check_query(q, {}); !checked) return checked.error();
       auto name = percent_decode(arg);
       if (!name) return invalid_argument("name", "switch name: " + name.error().message);
+      int port = -1;
+      if (m.route == Route::kPortDrain) {
+        auto p = parse_port(arg2);
+        if (!p) return p.error();
+        port = *p;
+      }
       const bool drain = req.method() == http::verb::post;
       // The reply arrives on the controller's thread, which is this one.
-      controller.drain(*name, drain,
-                       [name = *name, drain, version, respond = std::move(respond)](
-                           core::ApiResult<int> n) {
-                         if (!n) {
-                           HttpError e = from_api_error(n.error());
-                           e.field = "name";
-                           e.message = "name: " + e.message;
-                           return respond(error_response(e, version));
-                         }
-                         respond(json_response(http::status::ok,
-                                               {{"switch", name},
-                                                {"drained", drain},
-                                                {"circuits_on_switch", *n}},
-                                               version));
-                       });
+      controller.drain(
+          *name, port, drain,
+          [name = *name, port, drain, version, respond = std::move(respond)](
+              core::ApiResult<int> n) {
+            if (!n) return respond(error_response(switch_or_port_error(n.error()), version));
+            nlohmann::json body{{"switch", name}, {"drained", drain}};
+            if (port < 0) {
+              body["circuits_on_switch"] = *n;
+            } else {
+              body["port"] = port;
+              body["circuits_on_port"] = *n;
+            }
+            respond(json_response(http::status::ok, body, version));
+          });
       return std::nullopt;
     }
 

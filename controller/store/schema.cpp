@@ -240,13 +240,16 @@ ALTER TABLE requests_v5 RENAME TO requests;
 CREATE UNIQUE INDEX requests_by_id ON requests(request_id);
 )sql";
 
-// Version 6: switches an operator drained. Kept so that a restarted
-// lightpathd does not place new circuits on a switch taken out for
-// maintenance; by name, which stays the same when the topology is edited.
+// Version 6: switches and ports an operator drained (port -1: the whole
+// switch). Kept so that a restarted lightpathd does not place new circuits
+// on hardware taken out for maintenance; by switch name, which stays the
+// same when the topology is edited.
 constexpr const char* kV6 = R"sql(
-CREATE TABLE drained_switches (
-  switch_name TEXT PRIMARY KEY CHECK (switch_name <> ''),
-  drained_ns INTEGER NOT NULL
+CREATE TABLE drains (
+  switch_name TEXT NOT NULL CHECK (switch_name <> ''),
+  port INTEGER NOT NULL CHECK (port >= -1),
+  drained_ns INTEGER NOT NULL,
+  PRIMARY KEY (switch_name, port)
 ) STRICT, WITHOUT ROWID;
 )sql";
 
@@ -256,7 +259,7 @@ constexpr std::array<Migration, 6> kMigrations{{
     {3, "compact events: changing fields only, snapshot only when needed", kV3},
     {4, "one row per circuit, request and commit: packed paths, ids and events", kV4},
     {5, "requests in a rowid table, so a request's row needs no overflow page", kV5},
-    {6, "switches drained by an operator", kV6},
+    {6, "switches and ports drained by an operator", kV6},
 }};
 
 }  // namespace

@@ -41,10 +41,10 @@ constexpr const char* kKeepVersion =
     "INSERT OR REPLACE INTO circuit_history (circuit_id, version, record) VALUES (?, ?, ?)";
 constexpr const char* kSetHighWater =
     "UPDATE counters SET value = ? WHERE name = 'last_event_sequence'";
-constexpr const char* kDrainSwitch =
-    "INSERT INTO drained_switches (switch_name, drained_ns) VALUES (?, ?) "
-    "ON CONFLICT (switch_name) DO NOTHING";
-constexpr const char* kUndrainSwitch = "DELETE FROM drained_switches WHERE switch_name = ?";
+constexpr const char* kDrain =
+    "INSERT INTO drains (switch_name, port, drained_ns) VALUES (?, ?, ?) "
+    "ON CONFLICT (switch_name, port) DO NOTHING";
+constexpr const char* kUndrain = "DELETE FROM drains WHERE switch_name = ? AND port = ?";
 constexpr const char* kInsertEvents =
     "INSERT INTO event_log (last_sequence, first_sequence, events) VALUES (?, ?, ?)";
 
@@ -528,12 +528,19 @@ Result<bool> SqliteStore::write_batch(const WriteBatch& batch, std::uint64_t& hi
 
 Result<bool> SqliteStore::write_drains(const std::vector<SwitchDrain>& drains) {
   for (const SwitchDrain& d : drains) {
-    auto item = [&] { return fmt::format("drain of switch '{}'", d.switch_name); };
+    auto item = [&] {
+      return d.port == -1 ? fmt::format("drain of switch '{}'", d.switch_name)
+                         : fmt::format("drain of port {} of switch '{}'", d.port, d.switch_name);
+    };
     if (d.switch_name.empty())
       return unexpected(
           Error{"STORE_INVALID", fmt::format("store '{}': a drain without a switch name", path_)});
-    auto r = d.drained ? run(*db_, kDrainSwitch, item, d.switch_name, d.at_ns)
-                       : run(*db_, kUndrainSwitch, item, d.switch_name);
+    if (d.port < -1)
+      return unexpected(Error{"STORE_INVALID", fmt::format("store '{}': {}: port {} is not a "
+                                                           "port (-1 is the whole switch)",
+                                                           path_, item(), d.port)});
+    auto r = d.drained ? run(*db_, kDrain, item, d.switch_name, d.port, d.at_ns)
+                       : run(*db_, kUndrain, item, d.switch_name, d.port);
     if (!r) return r;
   }
   return true;

@@ -33,10 +33,11 @@ struct StoreOptions {
   int busy_timeout_ms = 5000;  // waiting for another connection's write lock
 };
 
-// An operator's drain of a switch (or its end), kept by name: a name means
-// the same switch across topology edits, an id may not.
+// An operator's drain of a switch or of one of its ports (or its end), kept
+// by name: a name means the same switch across topology edits, an id may not.
 struct SwitchDrain {
   std::string switch_name;
+  int port = -1;  // -1: the whole switch
   bool drained = false;
   std::int64_t at_ns = 0;  // when it was asked, Unix epoch
 };
@@ -49,8 +50,8 @@ struct WriteBatch {
   std::vector<core::CircuitRecord> circuits;
   // Appended; sequences must be strictly increasing, above every stored one.
   std::vector<core::CircuitEvent> events;
-  // Applied in order, so the last word on a switch wins. Draining a drained
-  // switch keeps the time of the first drain.
+  // Applied in order, so the last word on a switch or port wins. Draining a
+  // drained one keeps the time of the first drain.
   std::vector<SwitchDrain> drains;
   // Then, in the same transaction, the stored commits whose events all have
   // sequences at or below this leave the log (0: none). The log's retention:
@@ -73,7 +74,7 @@ struct Snapshot {
   std::vector<core::CircuitRecord> circuits;  // every circuit not RELEASED, by id
   std::uint64_t last_event_sequence = 0;      // survives trim_events
   std::uint32_t next_circuit_id = 1;          // max id ever stored + 1 (released included)
-  std::vector<SwitchDrain> drained_switches;  // by name; every one drained
+  std::vector<SwitchDrain> drains;  // by switch name, then port; every one drained
 };
 
 class SqliteStore {

@@ -27,14 +27,15 @@ Result<Snapshot> SqliteStore::load() const {
   auto max_id = db_->query_int("SELECT MAX(id) FROM circuits");
   if (!max_id) return unexpected(std::move(max_id).error());
   snap.next_circuit_id = static_cast<std::uint32_t>(*max_id + 1);
-  auto drains = db_->prepare(
-      "SELECT switch_name, drained_ns FROM drained_switches ORDER BY switch_name");
+  auto drains =
+      db_->prepare("SELECT switch_name, port, drained_ns FROM drains ORDER BY switch_name, port");
   if (!drains) return unexpected(std::move(drains).error());
   for (;;) {
     auto row = drains->step();
     if (!row) return unexpected(std::move(row).error());
     if (!*row) break;
-    snap.drained_switches.push_back({drains->text(0), true, drains->int64(1)});
+    snap.drains.push_back(
+        {drains->text(0), static_cast<int>(drains->int64(1)), true, drains->int64(2)});
   }
   if (auto r = tx->commit(); !r) return unexpected(std::move(r).error());
   return snap;

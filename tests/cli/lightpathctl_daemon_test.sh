@@ -155,10 +155,16 @@ ctl 0 switches drain ocs1 && expect out '^ocs1 drained \(no new circuits\): [0-9
 ctl 0 switches list && expect out '^ocs1 +mems +16 +[0-9]+ +[0-9]+ +yes +yes$'
 ctl 0 switches undrain ocs1 && expect out '^ocs1 back in service'
 ctl 2 switches drain nope && expect err '^lightpathctl: NOT_FOUND: '
+# And one port: the ports table says so until it is back.
+ctl 0 switches drain ocs1 --port 15 && expect out '^ocs1 port 15 drained \(no new circuits\)$'
+ctl 0 ports ocs1 && expect out '^15 +rack4/gpu-nic/3 +- +- +idle +drained '
+ctl 0 switches undrain ocs1 --port 15 && expect out '^ocs1 port 15 back in service$'
+ctl 0 ports ocs1 && expect out '^15 +rack4/gpu-nic/3 +- +- +idle +yes '
+ctl 2 switches drain ocs1 --port 16 && expect err '^lightpathctl: NOT_FOUND: port: ocs1 has ports 0 to 15, not 16'
 ctl 0 switches list --json && expect out '"name":"ocs1","kind":"mems","port_count":16'
 if ctl 0 ports ocs1; then
   expect_lines out 17
-  expect out '^PORT +CABLED-TO +PEER +CIRCUIT +STATUS +IN-DBM +OUT-DBM +OSNR +BER$'
+  expect out '^PORT +CABLED-TO +PEER +CIRCUIT +STATUS +SERVICE +IN-DBM +OUT-DBM +OSNR +BER$'
   expect out '^0 +rack1/gpu-nic/0 +[0-9]+ +[0-9]+ +connected'
 fi
 ctl 0 ports ocs1 --json && expect out '^\{"ports":\[\{"index":0,"cabled_to":"rack1/gpu-nic/0"'

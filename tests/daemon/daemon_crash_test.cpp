@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 
 #include "daemon/daemon_process.h"
 
@@ -104,9 +105,24 @@ std::map<std::string, bool> drained_by_name(DaemonProcess& d) {
   for (const auto& s : list.switches()) out[s.name()] = s.drained();
   return out;
 }
+
+// The ports of `switch_name` cabled to `block`'s uplinks, as (index, drained, in service).
+std::vector<std::tuple<std::uint32_t, bool, bool>> block_ports(DaemonProcess& d,
+                                                               const std::string& switch_name,
+                                                               const std::string& block) {
+  v1::ListPortsRequest req;
+  req.set_switch_name(switch_name);
+  v1::ListPortsResponse list;
+  REQUIRE(d.fabric().ListPorts(ctx().get(), req, &list).ok());
+  std::vector<std::tuple<std::uint32_t, bool, bool>> out;
+  for (const auto& p : list.ports())
+    if (p.cabled_to().rfind(block + "/", 0) == 0)
+      out.emplace_back(p.index(), p.drained(), !p.out_of_service());
+  return out;
+}
 }  // namespace
 
-TEST_CASE("a drained switch stays drained through SIGKILL and restart") {
+TEST_CASE("drained switches and ports stay drained through SIGKILL and restart") {
   TempDir dir;
   const std::string topo = std::string(LIGHTPATH_SOURCE_DIR) + "/topologies/tpuv4-pod.yaml";
   DaemonProcess daemon(topo, dir.file("state.db"), dir.file(""));
@@ -116,6 +132,31 @@ TEST_CASE("a drained switch stays drained through SIGKILL and restart") {
     drain.set_drained(true);
     v1::DrainSwitchResponse resp;
     REQUIRE(daemon.fabric().DrainSwitch(ctx().get(), drain, &resp).ok());
+  }
+  // Both of block00's ports on ocs01, one at a time: ocs01 is then no way out of block00.
+  const auto ports = block_ports(daemon, "ocs01", "block00");
+  REQUIRE(ports.size() == 2);
+  for (const auto& [index, drained, in_service] : ports) {
+    CHECK_FALSE(drained);
+    CHECK(in_service);
+    v1::DrainPortRequest drain;
+    drain.set_switch_name("ocs01");
+    drain.set_port(index);
+    drain.set_drained(true);
+    v1::DrainPortResponse resp;
+    REQUIRE(daemon.fabric().DrainPort(ctx().get(), drain, &resp).ok());
+    CHECK(resp.circuits_on_port() == 0);
+  }
+  {
+    // A port the switch lacks is NOT_FOUND naming the port, and stores nothing.
+    v1::DrainPortRequest drain;
+    drain.set_switch_name("ocs01");
+    drain.set_port(136);
+    drain.set_drained(true);
+    v1::DrainPortResponse resp;
+    auto s = daemon.fabric().DrainPort(ctx().get(), drain, &resp);
+    CHECK(s.error_code() == grpc::StatusCode::NOT_FOUND);
+    CHECK(s.error_message().rfind("port: ocs01 has ports 0 to 135, not 136", 0) == 0);
   }
   {
     // An unknown switch is NOT_FOUND, and stores nothing.
@@ -134,8 +175,13 @@ TEST_CASE("a drained switch stays drained through SIGKILL and restart") {
     CAPTURE(name);
     CHECK(on == (name == "ocs00" || name == "ocs07"));
   }
-  // New circuits keep off the drained switches: block00 has uplinks on all
-  // 48, and asks for more circuits than the two drained ones could hold.
+  for (const auto& [index, drained, in_service] : block_ports(daemon, "ocs01", "block00")) {
+    CAPTURE(index);
+    CHECK(drained);
+    CHECK_FALSE(in_service);
+  }
+  // New circuits keep off what is drained: block00 has uplinks on all 48
+  // switches, and asks for more circuits than the three drained ways hold.
   for (int i = 1; i <= 40; ++i) {
     char peer[16];
     std::snprintf(peer, sizeof peer, "block%02d", i);
@@ -150,6 +196,7 @@ TEST_CASE("a drained switch stays drained through SIGKILL and restart") {
     for (const auto& c : resp.circuits())
       for (const auto& h : c.hops()) {
         CHECK(h.switch_name() != "ocs00");
+        CHECK(h.switch_name() != "ocs01");
         CHECK(h.switch_name() != "ocs07");
       }
   }
@@ -164,4 +211,5 @@ TEST_CASE("a drained switch stays drained through SIGKILL and restart") {
   drained = drained_by_name(daemon);
   CHECK(drained.at("ocs00"));
   CHECK_FALSE(drained.at("ocs07"));
+  for (const auto& [index, on, in_service] : block_ports(daemon, "ocs01", "block00")) CHECK(on);
 }

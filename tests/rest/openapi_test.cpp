@@ -19,6 +19,7 @@ TEST_CASE("the OpenAPI document lists every route and method the router serves")
       {"/v1/switches", {"get"}}, {"/v1/switches/{name}/ports", {"get"}},
       {"/v1/switches/{name}/ports/{port}/telemetry", {"get"}}, {"/v1/alarms", {"get"}},
       {"/v1/switches/{name}/drain", {"post", "delete"}},
+      {"/v1/switches/{name}/ports/{port}/drain", {"post", "delete"}},
   };
   std::map<std::string, std::set<std::string>> documented;
   for (const auto& path : doc["paths"]) {

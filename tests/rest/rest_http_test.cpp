@@ -67,6 +67,57 @@ TEST_CASE("health, switches, ports and alarms") {
               "include_cleared");
 }
 
+TEST_CASE("draining a switch and a port, and the refusals that change nothing") {
+  Stack s;
+  Client c(s.port());
+  const std::string port3 = "/v1/switches/ocs1/ports/3/drain";
+  auto drained = c.send(beast::http::verb::post, port3);
+  REQUIRE(drained.result_int() == 200);
+  CHECK(body(drained) == nlohmann::json{{"switch", "ocs1"},
+                                        {"port", 3},
+                                        {"drained", true},
+                                        {"circuits_on_port", 0}});
+  auto ports = body(c.get("/v1/switches/ocs1/ports"))["ports"];
+  CHECK(ports[3]["drained"] == true);
+  CHECK(ports[3]["in_service"] == false);
+  CHECK(ports[2]["drained"] == false);
+  CHECK(ports[2]["in_service"] == true);
+  // The switch itself is not drained by a port.
+  CHECK(body(c.get("/v1/switches"))["switches"][0]["drained"] == false);
+
+  check_error(c.send(beast::http::verb::post, "/v1/switches/ocs1/ports/16/drain"), 404,
+              "NOT_FOUND", "port");
+  check_error(c.send(beast::http::verb::post, "/v1/switches/ocs1/ports/-1/drain"), 400,
+              "INVALID_ARGUMENT", "port");
+  check_error(c.send(beast::http::verb::post, "/v1/switches/ocs1/ports/3x/drain"), 400,
+              "INVALID_ARGUMENT", "port");
+  check_error(c.send(beast::http::verb::delete_, "/v1/switches/ocs9/ports/3/drain"), 404,
+              "NOT_FOUND", "name");
+  check_error(c.send(beast::http::verb::post, port3 + "?now=1"), 400, "INVALID_ARGUMENT", "now");
+  auto put = c.send(beast::http::verb::put, port3);
+  CHECK(put.result_int() == 405);
+  CHECK(put[beast::http::field::allow] == "POST, DELETE");
+  // None of those refusals changed the port.
+  CHECK(body(c.get("/v1/switches/ocs1/ports"))["ports"][3]["drained"] == true);
+
+  auto back = c.send(beast::http::verb::delete_, port3);
+  REQUIRE(back.result_int() == 200);
+  CHECK(body(back)["drained"] == false);
+  ports = body(c.get("/v1/switches/ocs1/ports"))["ports"];
+  CHECK(ports[3]["drained"] == false);
+  CHECK(ports[3]["in_service"] == true);
+
+  auto whole = c.send(beast::http::verb::post, "/v1/switches/ocs1/drain");
+  REQUIRE(whole.result_int() == 200);
+  CHECK(body(whole) ==
+        nlohmann::json{{"switch", "ocs1"}, {"drained", true}, {"circuits_on_switch", 0}});
+  CHECK(body(c.get("/v1/switches"))["switches"][0]["drained"] == true);
+  check_error(c.send(beast::http::verb::post, "/v1/switches/ocs9/drain"), 404, "NOT_FOUND",
+              "name");
+  CHECK(c.send(beast::http::verb::delete_, "/v1/switches/ocs1/drain").result_int() == 200);
+  CHECK(body(c.get("/v1/switches"))["switches"][0]["drained"] == false);
+}
+
 TEST_CASE("circuits: get, filter, release, and refusals that change nothing") {
   Stack s;
   Client c(s.port());
