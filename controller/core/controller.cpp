@@ -10,6 +10,7 @@ Controller::Controller(const Fabric& fabric, Executor& executor,
 Controller::~Controller() {
   *impl_->alive = false;
   for (auto& [id, t] : impl_->lease_timers) impl_->ex.cancel(t);
+  for (auto& [port, t] : impl_->held) impl_->ex.cancel(t);
   if (impl_->lazy_flush.valid()) impl_->ex.cancel(impl_->lazy_flush);
   std::size_t i = 0;
   for (const auto& [sw, d] : impl_->drivers)

@@ -63,6 +63,10 @@ struct ControllerOptions {
   PowerDbm low_power = PowerDbm::dbm(-20.0);
   double max_ber = 1e-5;
   std::size_t alarms_in_memory = 10'000;  // cleared alarms beyond this are forgotten
+  // A dark port (light in, none out) looks healthy again once its
+  // cross-connect is taken down, so the ports that reported one stay out of
+  // service this long after the alarm clears; zero turns the hold off.
+  Duration dark_port_hold = Duration::s(60);
   // Commit on a thread of its own (lightpathd), or inline on the executor's
   // thread (deterministic: tests and the simulator).
   bool commit_on_thread = false;

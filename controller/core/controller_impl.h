@@ -164,6 +164,9 @@ struct Controller::Impl {
   // What an operator drained, as (switch, port) with port -1 for the whole
   // switch: no new circuit is placed there.
   std::set<std::pair<SwitchId, int>> drained;
+  // Ports held out of service after a dark-port alarm cleared, with the
+  // timer that ends the hold (ControllerOptions::dark_port_hold).
+  std::map<std::pair<SwitchId, int>, TimerId> held;
 
   void on_device_event(SwitchId sw, const southbound::DeviceEvent& e);
   void on_alarm(SwitchId sw, const southbound::AlarmEvent& a);
@@ -174,12 +177,19 @@ struct Controller::Impl {
   bool set_alarm(SwitchId sw, southbound::AlarmKind kind, int port, bool raised,
                  std::string message, TimePoint at);
   void set_fault(SwitchId sw, int port, southbound::AlarmKind kind, bool raised);
+  // In service unless faulty, drained or held.
+  void refresh_service(SwitchId sw, int port);
+  void hold_dark_port(SwitchId sw, int port);
   // An operator's drain: a switch or port (-1: the whole switch) takes no
   // new circuit while drained or faulty.
   void set_drained(SwitchId sw, int port, bool on);
   // Fails the circuits that use the port (-1: any port of the switch) and
   // restores those whose request allows it.
-  void fail_through(SwitchId sw, int port, const std::string& why, TimePoint fault_at);
+  // A dark port's two ends report it about a millisecond apart, and which
+  // end is dark is unknown: with `avoid_cross_connect`, restorations keep
+  // off both ports of each failed cross-connect on `sw`.
+  void fail_through(SwitchId sw, int port, const std::string& why, TimePoint fault_at,
+                    bool avoid_cross_connect = false);
   void restore(CircuitId id, const std::string& why, TimePoint fault_at);
   void restored(CircuitRecord& c);
 

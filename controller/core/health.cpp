@@ -64,9 +64,25 @@ void Controller::Impl::set_fault(SwitchId sw, int port, AlarmKind kind, bool rai
     kinds.insert(kind);
   else
     kinds.erase(kind);
-  // A drained switch or port stays out of service when its own faults clear.
-  alloc.set_out_of_service(sw, port, !kinds.empty() || drained.count({sw, port}) > 0);
   if (kinds.empty()) faults.erase({sw, port});
+  refresh_service(sw, port);
+}
+
+void Controller::Impl::refresh_service(SwitchId sw, int port) {
+  const auto fault = faults.find({sw, port});
+  const bool faulty = fault != faults.end() && !fault->second.empty();
+  alloc.set_out_of_service(sw, port,
+                           faulty || drained.count({sw, port}) > 0 || held.count({sw, port}) > 0);
+}
+
+void Controller::Impl::hold_dark_port(SwitchId sw, int port) {
+  if (opt.dark_port_hold.count_ns() <= 0) return;
+  auto& timer = held[{sw, port}];
+  if (timer.valid()) ex.cancel(timer);
+  timer = ex.schedule_after(opt.dark_port_hold, [this, sw, port] {
+    held.erase({sw, port});
+    refresh_service(sw, port);
+  });
 }
 
 void Controller::Impl::set_drained(SwitchId sw, int port, bool on) {
@@ -74,8 +90,7 @@ void Controller::Impl::set_drained(SwitchId sw, int port, bool on) {
     drained.insert({sw, port});
   else
     drained.erase({sw, port});
-  const auto fault = faults.find({sw, port});
-  alloc.set_out_of_service(sw, port, on || (fault != faults.end() && !fault->second.empty()));
+  refresh_service(sw, port);
 }
 
 void Controller::Impl::on_alarm(SwitchId sw, const southbound::AlarmEvent& a) {
@@ -86,8 +101,12 @@ void Controller::Impl::on_alarm(SwitchId sw, const southbound::AlarmEvent& a) {
     case AlarmKind::kLossOfLightIn:
     case AlarmKind::kLossOfLightOut:
       if (a.port < 0) break;
+      // The hold starts when the dark port's alarm clears: its cross-connect
+      // is down, and nothing would show that the port is still dark.
+      if (a.kind == AlarmKind::kLossOfLightOut && !a.raised) hold_dark_port(sw, a.port);
       set_fault(sw, a.port, a.kind, a.raised);
-      if (a.raised && changed) fail_through(sw, a.port, a.message, fault_at);
+      if (a.raised && changed)
+        fail_through(sw, a.port, a.message, fault_at, a.kind == AlarmKind::kLossOfLightOut);
       break;
     case AlarmKind::kMirrorStuck:
       // Light still flows through a stuck mirror; it only cannot move.
@@ -109,7 +128,7 @@ void Controller::Impl::on_alarm(SwitchId sw, const southbound::AlarmEvent& a) {
 }
 
 void Controller::Impl::fail_through(SwitchId sw, int port, const std::string& why,
-                                    TimePoint fault_at) {
+                                    TimePoint fault_at, bool avoid_cross_connect) {
   std::vector<CircuitId> hit;
   for (const auto& [id, c] : circuits) {
     if (c.state != CircuitState::kPending && c.state != CircuitState::kProgramming &&
@@ -121,9 +140,17 @@ void Controller::Impl::fail_through(SwitchId sw, int port, const std::string& wh
         break;
       }
   }
+  // Both ports of each failed cross-connect on `sw`: either may be the
+  // dark one, and the other end's alarm is not in yet.
+  std::set<int> suspect;
+  if (avoid_cross_connect)
+    for (auto id : hit)
+      for (const auto& h : circuits.at(id).circuit.hops)
+        if (h.optical_switch == sw) suspect.insert({h.in_port, h.out_port});
   // Every hit circuit lets go first, so none is restored onto a path
   // another one is about to leave.
   for (auto id : hit) let_go(circuits.at(id), CircuitState::kFailed, "lost light: " + why);
+  for (int p : suspect) alloc.set_out_of_service(sw, p, true);
   for (auto id : hit) {
     const CircuitRecord& c = circuits.at(id);
     auto r = requests.find(c.circuit.request_id);
@@ -133,6 +160,7 @@ void Controller::Impl::fail_through(SwitchId sw, int port, const std::string& wh
     }
     restore(id, why, fault_at);
   }
+  for (int p : suspect) refresh_service(sw, p);
   if (!hit.empty()) spdlog::warn("{} circuit(s) lost light: {}", hit.size(), why);
 }
 

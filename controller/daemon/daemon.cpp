@@ -164,6 +164,7 @@ Result<bool> Daemon::start() {
   opt.event_log_keep = config_.event_log_keep;
   opt.commit_on_thread = true;
   opt.reconcile_interval = Duration::from_seconds(config_.reconcile_interval_s);
+  opt.dark_port_hold = Duration::from_seconds(config_.dark_port_hold_s);
   opt.telemetry_history = config_.telemetry_history;
   opt.low_power = PowerDbm::dbm(config_.low_power_dbm);
   opt.max_ber = config_.max_ber;

@@ -31,6 +31,7 @@ Result<bool, std::vector<topology::Diagnostic>> read_config_file(const std::stri
                     "max_message_bytes",
                     "max_circuits_per_request",
                     "reconcile_interval_s",
+                    "dark_port_hold_s",
                     "fabric_timeout_s",
                     "telemetry_history",
                     "low_power_dbm",
@@ -102,6 +103,12 @@ Result<bool, std::vector<topology::Diagnostic>> read_config_file(const std::stri
         r.error(root["reconcile_interval_s"], "reconcile_interval_s must not be negative");
       else
         c.reconcile_interval_s = *v;
+    }
+    if (auto v = r.number(root, "dark_port_hold_s", what, false)) {
+      if (*v < 0)
+        r.error(root["dark_port_hold_s"], "dark_port_hold_s must not be negative");
+      else
+        c.dark_port_hold_s = *v;
     }
     if (auto v = r.number(root, "fabric_timeout_s", what, false)) {
       if (*v <= 0)

@@ -30,6 +30,9 @@ struct DaemonConfig {
   double fabric_timeout_s = 5;
   double reconcile_interval_s =
       30;  // re-read every switch this often; 0: only at start and reconnect
+  // Ports that reported a dark port stay out of service this long after the
+  // alarm clears (ControllerOptions::dark_port_hold); 0: not held.
+  double dark_port_hold_s = 60;
   // Telemetry intake: samples kept per connected port and the alarm levels.
   std::size_t telemetry_history = 10;
   double low_power_dbm = -20;
