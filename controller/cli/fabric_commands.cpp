@@ -81,6 +81,7 @@ int run_ports(const FabricOptions& o) {
                                  p.circuit_id() == 0 ? "-" : std::to_string(p.circuit_id()),
                                  p.status(),
                                  p.drained()          ? "drained"
+                                 : p.held()           ? "held"
                                  : p.out_of_service() ? "OUT"
                                                       : "yes"};
     if (p.has_telemetry()) {

@@ -114,6 +114,7 @@ struct PortView {
   TimePoint telemetry_at;
   bool in_service = true;  // false while the port (or its switch) has lost light or is drained
   bool drained = false;    // an operator took the port itself out of service
+  bool held = false;       // reported a dark port lately (ControllerOptions::dark_port_hold)
 };
 
 // Times from a fault's alarm to a circuit ACTIVE again, bucketed for /metrics.

@@ -175,6 +175,7 @@ ApiResult<std::vector<PortView>> Controller::ports(const std::string& switch_nam
     if (auto peer = m.alloc.mems_peer(*id, p); peer && *peer != p) v.peer = *peer;
     v.in_service = !m.alloc.out_of_service(*id, p);
     v.drained = m.drained.count({*id, p}) > 0;
+    v.held = m.held.count({*id, p}) > 0;
     if (auto it = owner.find(p); it != owner.end()) v.circuit = it->second;
     out.push_back(std::move(v));
   }

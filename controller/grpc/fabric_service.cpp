@@ -60,6 +60,7 @@ grpc::ServerUnaryReactor* FabricService::ListPorts(grpc::CallbackServerContext* 
       out->set_status(std::string(southbound::to_string(p.status)));
       out->set_out_of_service(!p.in_service);
       out->set_drained(p.drained);
+      out->set_held(p.held);
       if (p.telemetry) to_proto(*p.telemetry, p.telemetry_at, out->mutable_telemetry());
     }
     reactor->Finish(grpc::Status::OK);

@@ -117,6 +117,7 @@ nlohmann::json port_json(const core::PortView& p) {
       {"status", southbound::to_string(p.status)},
       {"in_service", p.in_service},
       {"drained", p.drained},
+      {"held", p.held},
       {"telemetry", std::move(telemetry)}};
 }
 

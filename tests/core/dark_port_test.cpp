@@ -15,10 +15,14 @@ using lightpath::testing::World;
 
 namespace {
 
-bool in_service(World& w, int port) {
+PortView port_view(World& w, int port) {
   auto ports = w.ctl->ports("ocs1");
   REQUIRE(ports);
-  return (*ports)[static_cast<std::size_t>(port)].in_service;
+  return (*ports)[static_cast<std::size_t>(port)];
+}
+
+bool in_service(World& w, int port) {
+  return port_view(w, port).in_service;
 }
 
 bool uses(const solver::Circuit& c, int port) {
@@ -53,6 +57,9 @@ TEST_CASE("a dark port's ports are held out of service after its alarm clears") 
   CHECK(w.ctl->alarms(false).empty());
   CHECK_FALSE(in_service(w, in));
   CHECK_FALSE(in_service(w, out));
+  CHECK(port_view(w, in).held);
+  CHECK(port_view(w, out).held);
+  CHECK_FALSE(port_view(w, out).drained);
   // A new circuit between the same racks keeps off them too.
   const auto b = w.request(pairwise("after", {{"rack1", "rack2"}}, 400));
   REQUIRE(b.record.accepted);
@@ -62,6 +69,7 @@ TEST_CASE("a dark port's ports are held out of service after its alarm clears") 
   w.settle(Duration::s(61));
   CHECK(in_service(w, in));
   CHECK(in_service(w, out));
+  CHECK_FALSE(port_view(w, out).held);
 }
 
 TEST_CASE("with no hold, a dark port is back in service at once, but restoration kept off it") {

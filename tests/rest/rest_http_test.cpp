@@ -79,6 +79,7 @@ TEST_CASE("draining a switch and a port, and the refusals that change nothing") 
                                         {"circuits_on_port", 0}});
   auto ports = body(c.get("/v1/switches/ocs1/ports"))["ports"];
   CHECK(ports[3]["drained"] == true);
+  CHECK(ports[3]["held"] == false);
   CHECK(ports[3]["in_service"] == false);
   CHECK(ports[2]["drained"] == false);
   CHECK(ports[2]["in_service"] == true);
