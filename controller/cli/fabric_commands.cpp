@@ -72,8 +72,8 @@ int run_ports(const FabricOptions& o) {
   v1::ListPortsResponse resp;
   if (auto done = client.call_or_print_json(&FabricStub::ListPorts, client.fabric(), req, &resp))
     return *done;
-  Table t({"PORT", "CABLED-TO", "PEER", "CIRCUIT", "STATUS", "SERVICE", "IN-DBM", "OUT-DBM",
-           "OSNR", "BER"});
+  Table t({"PORT", "CABLED-TO", "PEER", "CIRCUIT", "STATUS", "SERVICE", "IN-DBM", "OUT-DBM", "OSNR",
+           "BER"});
   for (const auto& p : resp.ports()) {
     std::vector<std::string> row{std::to_string(p.index()),
                                  p.cabled_to().empty() ? "-" : p.cabled_to(),

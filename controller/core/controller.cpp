@@ -37,8 +37,8 @@ Result<bool> Controller::start() {
     else if (d.port < 0)
       spdlog::warn("store: drained switch '{}' is not in the topology; ignored", d.switch_name);
     else
-      spdlog::warn("store: drained port {} of switch '{}' is not in the topology; ignored",
-                   d.port, d.switch_name);
+      spdlog::warn("store: drained port {} of switch '{}' is not in the topology; ignored", d.port,
+                   d.switch_name);
   }
   for (auto& c : snap->circuits) {
     if (holds_resources(c.state) && c.state != CircuitState::kReleasing) {

@@ -104,13 +104,13 @@ std::vector<SwitchView> Controller::switches() const {
     const auto& sw = m.fabric.optical_switch(id);
     out.push_back({id, sw.name, sw.kind, sw.port_count, m.alloc.ports_in_use(id),
                    m.programmer.reconfigurations(id),
-                   m.programmer.has_driver(id) && m.programmer.up(id), m.drained.count({id, -1}) > 0});
+                   m.programmer.has_driver(id) && m.programmer.up(id),
+                   m.drained.count({id, -1}) > 0});
   }
   return out;
 }
 
-void Controller::drain(const std::string& switch_name, int port, bool drained,
-                       Reply<int> done) {
+void Controller::drain(const std::string& switch_name, int port, bool drained, Reply<int> done) {
   Impl& m = *impl_;
   auto id = m.fabric.find_optical_switch(switch_name);
   if (!id)
@@ -118,9 +118,9 @@ void Controller::drain(const std::string& switch_name, int port, bool drained,
         unexpected(api_error(ErrorCode::kNotFound, "no switch named '" + switch_name + "'")));
   const int ports = m.fabric.optical_switch(*id).port_count;
   if (port < -1 || port >= ports)
-    return done(unexpected(api_error(
-        ErrorCode::kNotFound,
-        fmt::format("port: {} has ports 0 to {}, not {}", switch_name, ports - 1, port))));
+    return done(
+        unexpected(api_error(ErrorCode::kNotFound, fmt::format("port: {} has ports 0 to {}, not {}",
+                                                               switch_name, ports - 1, port))));
   // In force at once, so that no request decided while the row commits
   // lands there; answered once the row is durable.
   m.set_drained(*id, port, drained);

@@ -106,40 +106,40 @@ grpc::ServerUnaryReactor* FabricService::ListAlarms(grpc::CallbackServerContext*
   return reactor;
 }
 
-grpc::ServerUnaryReactor* FabricService::DrainSwitch(grpc::CallbackServerContext* ctx,
-                                                     const v1::DrainSwitchRequest* req,
-                                                     v1::DrainSwitchResponse* resp) {
-  if (auto* no = refused(ctx, "DrainSwitch", auth::Action::kDrainSwitch)) return no;
+grpc::ServerUnaryReactor* FabricService::drain(grpc::CallbackServerContext* ctx,
+                                               std::string_view method, std::string switch_name,
+                                               int port, bool drained,
+                                               std::function<void(std::uint32_t)> set_count) {
+  if (auto* no = refused(ctx, method, auth::Action::kDrainSwitch)) return no;
   auto* reactor = ctx->DefaultReactor();
-  ex_.post([this, reactor, resp, name = req->switch_name(), drained = req->drained()] {
+  ex_.post([this, reactor, name = std::move(switch_name), port, drained,
+            set_count = std::move(set_count)] {
     if (name.empty())
       return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
-    core_.drain(name, -1, drained, [reactor, resp](core::ApiResult<int> n) {
+    core_.drain(name, port, drained, [reactor, set_count](core::ApiResult<int> n) {
       if (!n) return reactor->Finish(to_status(n.error()));
-      resp->set_circuits_on_switch(static_cast<std::uint32_t>(*n));
+      set_count(static_cast<std::uint32_t>(*n));
       reactor->Finish(grpc::Status::OK);
     });
   });
   return reactor;
 }
 
+grpc::ServerUnaryReactor* FabricService::DrainSwitch(grpc::CallbackServerContext* ctx,
+                                                     const v1::DrainSwitchRequest* req,
+                                                     v1::DrainSwitchResponse* resp) {
+  return drain(ctx, "DrainSwitch", req->switch_name(), -1, req->drained(),
+               [resp](std::uint32_t n) { resp->set_circuits_on_switch(n); });
+}
+
 grpc::ServerUnaryReactor* FabricService::DrainPort(grpc::CallbackServerContext* ctx,
                                                    const v1::DrainPortRequest* req,
                                                    v1::DrainPortResponse* resp) {
-  if (auto* no = refused(ctx, "DrainPort", auth::Action::kDrainSwitch)) return no;
-  auto* reactor = ctx->DefaultReactor();
   // A port number past int's range is no port of any switch either.
-  const int port = static_cast<int>(std::min<std::uint32_t>(req->port(), static_cast<std::uint32_t>(std::numeric_limits<int>::max())));
-  ex_.post([this, reactor, resp, name = req->switch_name(), port, drained = req->drained()] {
-    if (name.empty())
-      return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "switch_name: required"});
-    core_.drain(name, port, drained, [reactor, resp](core::ApiResult<int> n) {
-      if (!n) return reactor->Finish(to_status(n.error()));
-      resp->set_circuits_on_port(static_cast<std::uint32_t>(*n));
-      reactor->Finish(grpc::Status::OK);
-    });
-  });
-  return reactor;
+  const int port =
+      static_cast<int>(std::min<std::uint32_t>(req->port(), std::numeric_limits<int>::max()));
+  return drain(ctx, "DrainPort", req->switch_name(), port, req->drained(),
+               [resp](std::uint32_t n) { resp->set_circuits_on_port(n); });
 }
 
 }  // namespace lightpath::grpc_api

@@ -87,6 +87,11 @@ class FabricService final : public v1::FabricService::CallbackService {
   // The reactor of a call refused by auth, finished; null when admitted.
   grpc::ServerUnaryReactor* refused(grpc::CallbackServerContext* ctx, std::string_view method,
                                     auth::Action action);
+  // Both drains: checked and applied on the controller's thread, answered
+  // once stored, with `set_count` given how many circuits are still there.
+  grpc::ServerUnaryReactor* drain(grpc::CallbackServerContext* ctx, std::string_view method,
+                                  std::string switch_name, int port, bool drained,
+                                  std::function<void(std::uint32_t)> set_count);
 
   core::Controller& core_;
   Executor& ex_;

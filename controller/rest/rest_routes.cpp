@@ -306,20 +306,20 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
       }
       const bool drain = req.method() == http::verb::post;
       // The reply arrives on the controller's thread, which is this one.
-      controller.drain(
-          *name, port, drain,
-          [name = *name, port, drain, version, respond = std::move(respond)](
-              core::ApiResult<int> n) {
-            if (!n) return respond(error_response(switch_or_port_error(n.error()), version));
-            nlohmann::json body{{"switch", name}, {"drained", drain}};
-            if (port < 0) {
-              body["circuits_on_switch"] = *n;
-            } else {
-              body["port"] = port;
-              body["circuits_on_port"] = *n;
-            }
-            respond(json_response(http::status::ok, body, version));
-          });
+      controller.drain(*name, port, drain,
+                       [name = *name, port, drain, version,
+                        respond = std::move(respond)](core::ApiResult<int> n) {
+                         if (!n)
+                           return respond(error_response(switch_or_port_error(n.error()), version));
+                         nlohmann::json body{{"switch", name}, {"drained", drain}};
+                         if (port < 0) {
+                           body["circuits_on_switch"] = *n;
+                         } else {
+                           body["port"] = port;
+                           body["circuits_on_port"] = *n;
+                         }
+                         respond(json_response(http::status::ok, body, version));
+                       });
       return std::nullopt;
     }
 

@@ -530,7 +530,7 @@ Result<bool> SqliteStore::write_drains(const std::vector<SwitchDrain>& drains) {
   for (const SwitchDrain& d : drains) {
     auto item = [&] {
       return d.port == -1 ? fmt::format("drain of switch '{}'", d.switch_name)
-                         : fmt::format("drain of port {} of switch '{}'", d.port, d.switch_name);
+                          : fmt::format("drain of port {} of switch '{}'", d.port, d.switch_name);
     };
     if (d.switch_name.empty())
       return unexpected(

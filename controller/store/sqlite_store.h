@@ -74,7 +74,7 @@ struct Snapshot {
   std::vector<core::CircuitRecord> circuits;  // every circuit not RELEASED, by id
   std::uint64_t last_event_sequence = 0;      // survives trim_events
   std::uint32_t next_circuit_id = 1;          // max id ever stored + 1 (released included)
-  std::vector<SwitchDrain> drains;  // by switch name, then port; every one drained
+  std::vector<SwitchDrain> drains;            // by switch name, then port; every one drained
 };
 
 class SqliteStore {

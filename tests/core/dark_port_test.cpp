@@ -29,6 +29,20 @@ bool uses(const solver::Circuit& c, int port) {
   return c.hops[0].in_port == port || c.hops[0].out_port == port;
 }
 
+// `crowded`'s four ports all in use: three full-fiber circuits to rack3 and
+// one rack1 -> rack2, whose rack2 end then goes dark; that circuit as it was.
+solver::Circuit crowd_then_darken(World& w, const std::string& crowded) {
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(
+        w.request(pairwise("full" + std::to_string(i), {{crowded, "rack3"}}, 800)).record.accepted);
+  const auto a = w.request(pairwise("dark", {{"rack1", "rack2"}}, 800));
+  REQUIRE(a.record.accepted);
+  w.settle();
+  const solver::Circuit before = a.circuits[0].circuit;
+  REQUIRE(w.model.find("ocs1")->inject(sim::FaultKind::kDarkPort, before.hops[0].out_port));
+  return before;
+}
+
 ControllerOptions hold(Duration d) {
   ControllerOptions o;
   o.dark_port_hold = d;
@@ -92,16 +106,8 @@ TEST_CASE("with no hold, a dark port is back in service at once, but restoration
 TEST_CASE("a circuit with no way but through the dark cross-connect's ports stays FAILED") {
   TempDb db;
   World w("tiny.yaml", db.path);
-  // rack1's four ports all in use: three full-fiber circuits to rack3, one to rack2.
-  for (int i = 0; i < 3; ++i)
-    REQUIRE(w.request(pairwise("full" + std::to_string(i), {{"rack1", "rack3"}}, 800))
-                .record.accepted);
-  const auto a = w.request(pairwise("dark", {{"rack1", "rack2"}}, 800));
-  REQUIRE(a.record.accepted);
-  w.settle();
-  const solver::Circuit before = a.circuits[0].circuit;
   // rack2's end dark: rack1's may be sound, but which is which is unknown.
-  REQUIRE(w.model.find("ocs1")->inject(sim::FaultKind::kDarkPort, before.hops[0].out_port));
+  const solver::Circuit before = crowd_then_darken(w, "rack1");
   w.settle();
   auto now = w.ctl->get(before.id);
   REQUIRE(now);
@@ -113,17 +119,9 @@ TEST_CASE("a circuit with no way but through the dark cross-connect's ports stay
 TEST_CASE("restoration keeps off the dark cross-connect's other end before its alarm is in") {
   TempDb db;
   World w("tiny.yaml", db.path);
-  // rack2's four ports all in use: three full-fiber circuits to rack3, one from rack1.
-  for (int i = 0; i < 3; ++i)
-    REQUIRE(w.request(pairwise("full" + std::to_string(i), {{"rack2", "rack3"}}, 800))
-                .record.accepted);
-  const auto a = w.request(pairwise("dark", {{"rack1", "rack2"}}, 800));
-  REQUIRE(a.record.accepted);
-  w.settle();
-  const solver::Circuit before = a.circuits[0].circuit;
-  // rack2's end goes dark; the first alarm is rack1's end (no light out of
-  // it), and rack2's port, the only one it has free, looks sound for a while.
-  REQUIRE(w.model.find("ocs1")->inject(sim::FaultKind::kDarkPort, before.hops[0].out_port));
+  // The first alarm is rack1's end (no light out of it); rack2's port, the
+  // only one rack2 has free, looks sound until its own alarm is in.
+  const solver::Circuit before = crowd_then_darken(w, "rack2");
   w.settle(Duration::s(2));
   auto page = w.ctl->events_after(0, {}, 100'000);
   REQUIRE(page);

@@ -187,10 +187,10 @@ TEST_CASE("drained switches and ports stay drained through SIGKILL and restart")
     std::snprintf(peer, sizeof peer, "block%02d", i);
     v1::RequestCircuitsResponse resp;
     REQUIRE(daemon.circuits()
-                .RequestCircuits(ctx().get(),
-                                 pair_request("r" + std::to_string(i), "block00", peer, 50,
-                                              "ocs-uplinks"),
-                                 &resp)
+                .RequestCircuits(
+                    ctx().get(),
+                    pair_request("r" + std::to_string(i), "block00", peer, 50, "ocs-uplinks"),
+                    &resp)
                 .ok());
     REQUIRE(resp.accepted());
     for (const auto& c : resp.circuits())

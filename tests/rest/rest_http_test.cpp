@@ -73,10 +73,9 @@ TEST_CASE("draining a switch and a port, and the refusals that change nothing") 
   const std::string port3 = "/v1/switches/ocs1/ports/3/drain";
   auto drained = c.send(beast::http::verb::post, port3);
   REQUIRE(drained.result_int() == 200);
-  CHECK(body(drained) == nlohmann::json{{"switch", "ocs1"},
-                                        {"port", 3},
-                                        {"drained", true},
-                                        {"circuits_on_port", 0}});
+  CHECK(
+      body(drained) ==
+      nlohmann::json{{"switch", "ocs1"}, {"port", 3}, {"drained", true}, {"circuits_on_port", 0}});
   auto ports = body(c.get("/v1/switches/ocs1/ports"))["ports"];
   CHECK(ports[3]["drained"] == true);
   CHECK(ports[3]["held"] == false);
@@ -86,8 +85,8 @@ TEST_CASE("draining a switch and a port, and the refusals that change nothing") 
   // The switch itself is not drained by a port.
   CHECK(body(c.get("/v1/switches"))["switches"][0]["drained"] == false);
 
-  check_error(c.send(beast::http::verb::post, "/v1/switches/ocs1/ports/16/drain"), 404,
-              "NOT_FOUND", "port");
+  check_error(c.send(beast::http::verb::post, "/v1/switches/ocs1/ports/16/drain"), 404, "NOT_FOUND",
+              "port");
   check_error(c.send(beast::http::verb::post, "/v1/switches/ocs1/ports/-1/drain"), 400,
               "INVALID_ARGUMENT", "port");
   check_error(c.send(beast::http::verb::post, "/v1/switches/ocs1/ports/3x/drain"), 400,
@@ -113,8 +112,7 @@ TEST_CASE("draining a switch and a port, and the refusals that change nothing") 
   CHECK(body(whole) ==
         nlohmann::json{{"switch", "ocs1"}, {"drained", true}, {"circuits_on_switch", 0}});
   CHECK(body(c.get("/v1/switches"))["switches"][0]["drained"] == true);
-  check_error(c.send(beast::http::verb::post, "/v1/switches/ocs9/drain"), 404, "NOT_FOUND",
-              "name");
+  check_error(c.send(beast::http::verb::post, "/v1/switches/ocs9/drain"), 404, "NOT_FOUND", "name");
   CHECK(c.send(beast::http::verb::delete_, "/v1/switches/ocs1/drain").result_int() == 200);
   CHECK(body(c.get("/v1/switches"))["switches"][0]["drained"] == false);
 }
