@@ -67,7 +67,10 @@ Result<std::unique_ptr<SimWorld>> SimWorld::create(const Fabric& fabric, WorldOp
     auto script = sim::load_fault_script(w->options_.faults_path, w->switches_, w->engine_.now());
     if (!script) {
       std::string all;
-      for (const auto& d : script.error()) all += (all.empty() ? "" : "\n") + d.to_string();
+      for (const auto& d : script.error()) {
+        if (!all.empty()) all += '\n';
+        all += d.to_string();
+      }
       return unexpected(Error{"BAD_FAULT_SCRIPT", all});
     }
     w->faults_ = std::make_unique<sim::FaultInjector>(w->switches_);

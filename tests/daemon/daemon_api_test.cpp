@@ -349,12 +349,11 @@ TEST_CASE("a replay longer than the watch queue arrives whole and in order") {
   const int kRequests = 400;
   for (int i = 0; i < kRequests; ++i) {
     v1::RequestCircuitsResponse resp;
-    REQUIRE(
-        d.circuits().RequestCircuits(ctx().get(), request("r" + std::to_string(i), i), &resp).ok());
+    REQUIRE(d.circuits().RequestCircuits(ctx().get(), request(numbered("r", i), i), &resp).ok());
     REQUIRE(resp.accepted());
-    if (i >= 16) release("r" + std::to_string(i - 16));
+    if (i >= 16) release(numbered("r", i - 16));
   }
-  for (int i = kRequests - 16; i < kRequests; ++i) release("r" + std::to_string(i));
+  for (int i = kRequests - 16; i < kRequests; ++i) release(numbered("r", i));
 
   v1::WatchCircuitsRequest wreq;
   wreq.set_replay(true);

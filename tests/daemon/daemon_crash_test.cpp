@@ -32,8 +32,7 @@ TEST_CASE("SIGKILL under load loses nothing acknowledged") {
         char an[16], bn[16];
         std::snprintf(an, sizeof an, "block%02d", a);
         std::snprintf(bn, sizeof bn, "block%02d", b);
-        auto r = pair_request("c" + std::to_string(t) + "-" + std::to_string(i), an, bn, 50,
-                              "ocs-uplinks");
+        auto r = pair_request(numbered(numbered("c", t) + "-", i), an, bn, 50, "ocs-uplinks");
         v1::RequestCircuitsResponse resp;
         auto c = ctx(2);
         auto s = daemon->circuits().RequestCircuits(c.get(), r, &resp);
@@ -187,10 +186,9 @@ TEST_CASE("drained switches and ports stay drained through SIGKILL and restart")
     std::snprintf(peer, sizeof peer, "block%02d", i);
     v1::RequestCircuitsResponse resp;
     REQUIRE(daemon.circuits()
-                .RequestCircuits(
-                    ctx().get(),
-                    pair_request("r" + std::to_string(i), "block00", peer, 50, "ocs-uplinks"),
-                    &resp)
+                .RequestCircuits(ctx().get(),
+                                 pair_request(numbered("r", i), "block00", peer, 50, "ocs-uplinks"),
+                                 &resp)
                 .ok());
     REQUIRE(resp.accepted());
     for (const auto& c : resp.circuits())

@@ -123,6 +123,13 @@ class DaemonProcess {
   std::unique_ptr<v1::FabricService::Stub> fabric_;
 };
 
+// "r7" from ("r", 7); appending rather than `"r" + std::to_string(7)`,
+// which GCC 12 warns about falsely (-Wrestrict).
+inline std::string numbered(std::string prefix, int n) {
+  prefix += std::to_string(n);
+  return prefix;
+}
+
 // A context whose call gives up after `seconds`, so no test can hang.
 inline std::unique_ptr<grpc::ClientContext> ctx(int seconds = 10) {
   auto c = std::make_unique<grpc::ClientContext>();
