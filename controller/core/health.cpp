@@ -101,9 +101,9 @@ void Controller::Impl::on_alarm(SwitchId sw, const southbound::AlarmEvent& a) {
     case AlarmKind::kLossOfLightIn:
     case AlarmKind::kLossOfLightOut:
       if (a.port < 0) break;
-      // The hold starts when the dark port's alarm clears: its cross-connect
+      // The hold starts when an active dark-port alarm clears: its cross-connect
       // is down, and nothing would show that the port is still dark.
-      if (a.kind == AlarmKind::kLossOfLightOut && !a.raised) hold_dark_port(sw, a.port);
+      if (a.kind == AlarmKind::kLossOfLightOut && !a.raised && changed) hold_dark_port(sw, a.port);
       set_fault(sw, a.port, a.kind, a.raised);
       if (a.raised && changed)
         fail_through(sw, a.port, a.message, fault_at, a.kind == AlarmKind::kLossOfLightOut);
