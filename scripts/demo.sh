@@ -69,6 +69,16 @@ if command -v curl >/dev/null; then
   curl -s "http://127.0.0.1:$http_port/v1/switches/ocs1/ports" | head -c 400; echo
 fi
 
+step "the read-only web view: http://127.0.0.1:$http_port/ui/"
+if command -v chromium >/dev/null; then
+  mkdir -p "$build/demo-report"
+  timeout -k 5 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --no-first-run --user-data-dir="$work/chromium" --virtual-time-budget=3000 \
+    --window-size=1300,500 --screenshot="$build/demo-report/web-view.png" \
+    "http://127.0.0.1:$http_port/ui/#/circuits" >/dev/null 2>&1 &&
+    echo "as headless Chromium saw it: $build/demo-report/web-view.png"
+fi
+
 port=$("$ctl" circuits get 1 --json | sed -E 's/.*"in_port":([0-9]+).*/\1/')
 step "lightpathctl fabric fault inject fiber-cut ocs1 $port (the fiber under circuit 1)"
 "$ctl" fabric fault inject fiber-cut ocs1 "$port"

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "controller/rest/ui_assets.h"
+
 namespace lightpath::rest {
 namespace {
 
@@ -39,7 +41,9 @@ enum class Route {
   kTelemetry,
   kAlarms,
   kDrain,
-  kPortDrain
+  kPortDrain,
+  kUiHome,  // "/" and "/ui": a redirect to the web view
+  kUi       // the web view's files
 };
 
 struct Match {
@@ -51,6 +55,10 @@ struct Match {
 
 Match match(const std::vector<std::string_view>& s) {
   const auto n = s.size();
+  // The web view: its page is /ui/, whose empty last segment names it.
+  if ((n == 1 && (s[0].empty() || s[0] == "ui")))
+    return {Route::kUiHome, s[0].empty() ? "/" : "/ui", {}, {}};
+  if (n == 2 && s[0] == "ui") return {Route::kUi, "/ui/{file}", s[1], {}};
   const auto empty = std::any_of(s.begin(), s.end(), [](std::string_view x) { return x.empty(); });
   if (n == 0 || empty) return {};
   if (n == 1 && s[0] == "healthz") return {Route::kHealth, "/healthz", {}, {}};
@@ -91,6 +99,8 @@ std::optional<auth::Action> action_of(Route route, http::verb verb) {
   switch (route) {
     case Route::kHealth:
     case Route::kNone:
+    case Route::kUiHome:
+    case Route::kUi:  // the page and its script hold no data; what they fetch is checked
       return std::nullopt;
     case Route::kMetrics:
       return auth::Action::kReadMetrics;
@@ -320,6 +330,35 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
                          }
                          respond(json_response(http::status::ok, body, version));
                        });
+      return std::nullopt;
+    }
+
+    case Route::kUiHome: {
+      if (auto checked = check_query(q, {}); !checked) return checked.error();
+      Response res{http::status::permanent_redirect, version};
+      res.set(http::field::location, "/ui/");
+      res.prepare_payload();
+      respond(std::move(res));
+      return std::nullopt;
+    }
+
+    case Route::kUi: {
+      if (auto checked = check_query(q, {}); !checked) return checked.error();
+      const auto asset = ui_asset(arg);
+      if (!asset) return not_found("no such file of the web view: " + std::string(arg));
+      Response res{http::status::ok, version};
+      res.set(http::field::content_type, std::string(asset->content_type));
+      res.set(http::field::cache_control, "no-cache");
+      // Only this daemon's own files and API, so a name in the data that
+      // slipped past textContent could still neither run nor send anything away.
+      res.set("Content-Security-Policy",
+              "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+              "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      res.set("X-Content-Type-Options", "nosniff");
+      res.set("Referrer-Policy", "no-referrer");
+      res.body() = std::string(asset->body);
+      res.prepare_payload();
+      respond(std::move(res));
       return std::nullopt;
     }
 

@@ -29,18 +29,6 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-std::string sha256(const std::string& token) {
-  // The test checks the daemon against `lightpathctl token hash`'s digest
-  // format by computing it with the openssl tool, independently of our code.
-  const std::string cmd = "printf %s '" + token + "' | openssl dgst -sha256 -r";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[128] = {};
-  REQUIRE(std::fgets(buf, sizeof buf, p) != nullptr);
-  ::pclose(p);
-  return std::string(buf, 64);
-}
-
 void write_tokens(const std::string& path, bool with_viewer) {
   std::ofstream f(path);
   f << "lightpath_tokens: 1\ntokens:\n"
@@ -230,6 +218,9 @@ TEST_CASE("roles and tenants over gRPC and HTTP, with and without TLS") {
     CHECK(h.www_authenticate.find("Bearer") == 0);
     CHECK(h.body.find("UNAUTHENTICATED") != std::string::npos);
     CHECK(s.http(http::verb::get, "/healthz", nullptr).status == 200);
+    // The web view's page holds no data: it is open, and asks the API for a token.
+    CHECK(s.http(http::verb::get, "/ui/", nullptr).status == 200);
+    CHECK(s.http(http::verb::get, "/ui/app.js", nullptr).status == 200);
     CHECK(s.http(http::verb::get, "/v1/circuits", kViewerToken).status == 200);
     CHECK(s.http(http::verb::get, one, kSpeechToken).status == 403);
     CHECK(s.http(http::verb::delete_, one, kSpeechToken).status == 403);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -128,6 +129,19 @@ class DaemonProcess {
 inline std::string numbered(std::string prefix, int n) {
   prefix += std::to_string(n);
   return prefix;
+}
+
+// A token's digest as a token file lists it (docs/security.md).
+inline std::string sha256(const std::string& token) {
+  // The test checks the daemon against `lightpathctl token hash`'s digest
+  // format by computing it with the openssl tool, independently of our code.
+  const std::string cmd = "printf %s '" + token + "' | openssl dgst -sha256 -r";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[128] = {};
+  REQUIRE(std::fgets(buf, sizeof buf, p) != nullptr);
+  ::pclose(p);
+  return std::string(buf, 64);
 }
 
 // A context whose call gives up after `seconds`, so no test can hang.

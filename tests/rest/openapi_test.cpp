@@ -14,12 +14,19 @@ TEST_CASE("the OpenAPI document lists every route and method the router serves")
   CHECK(doc["openapi"].as<std::string>().rfind("3.0", 0) == 0);
   // The router's table (rest_routes.cpp, match() and allows()).
   const std::map<std::string, std::set<std::string>> served{
-      {"/healthz", {"get"}},     {"/metrics", {"get"}},
-      {"/v1/circuits", {"get"}}, {"/v1/circuits/{id}", {"get", "delete"}},
-      {"/v1/switches", {"get"}}, {"/v1/switches/{name}/ports", {"get"}},
-      {"/v1/switches/{name}/ports/{port}/telemetry", {"get"}}, {"/v1/alarms", {"get"}},
+      {"/healthz", {"get"}},
+      {"/metrics", {"get"}},
+      {"/v1/circuits", {"get"}},
+      {"/v1/circuits/{id}", {"get", "delete"}},
+      {"/v1/switches", {"get"}},
+      {"/v1/switches/{name}/ports", {"get"}},
+      {"/v1/switches/{name}/ports/{port}/telemetry", {"get"}},
+      {"/v1/alarms", {"get"}},
       {"/v1/switches/{name}/drain", {"post", "delete"}},
       {"/v1/switches/{name}/ports/{port}/drain", {"post", "delete"}},
+      {"/", {"get"}},
+      {"/ui", {"get"}},
+      {"/ui/{file}", {"get"}},
   };
   std::map<std::string, std::set<std::string>> documented;
   for (const auto& path : doc["paths"]) {

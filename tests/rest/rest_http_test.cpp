@@ -188,7 +188,6 @@ TEST_CASE("unknown paths, wrong methods, oversized and malformed requests") {
     Client c(s.port());
     check_error(c.get("/v1/nope"), 404, "NOT_FOUND");
     check_error(c.get("/v1/circuits/"), 404, "NOT_FOUND");
-    check_error(c.get("/"), 404, "NOT_FOUND");
     auto post = c.send(beast::http::verb::post, "/v1/circuits");
     check_error(post, 405, "METHOD_NOT_ALLOWED");
     CHECK(post[beast::http::field::allow] == "GET");
@@ -232,6 +231,40 @@ TEST_CASE("unknown paths, wrong methods, oversized and malformed requests") {
     check_error(c.raw("GET /healthz HTTP/1.1\r\nX-Big: " + std::string(20'000, 'a') + "\r\n\r\n"),
                 431, "HEADERS_TOO_LARGE", "headers");
   }
+}
+
+TEST_CASE("the web view: its page and files with a strict policy, redirects, refusals") {
+  Stack s;
+  Client c(s.port());
+  for (const char* home : {"/", "/ui"}) {
+    auto r = c.get(home);
+    CHECK(r.result_int() == 308);
+    CHECK(r[beast::http::field::location] == "/ui/");
+  }
+  struct File {
+    const char* path;
+    const char* type;
+    const char* starts;
+  };
+  for (const File& f : {File{"/ui/", "text/html; charset=utf-8", "<!doctype html>"},
+                        File{"/ui/index.html", "text/html; charset=utf-8", "<!doctype html>"},
+                        File{"/ui/app.js", "text/javascript; charset=utf-8", "'use strict';"},
+                        File{"/ui/style.css", "text/css; charset=utf-8", "/*"}}) {
+    INFO(f.path);
+    auto r = c.get(f.path);
+    CHECK(r.result_int() == 200);
+    CHECK(r[beast::http::field::content_type] == f.type);
+    CHECK(r.body().rfind(f.starts, 0) == 0);
+    CHECK(r["Content-Security-Policy"].find("script-src 'self'") != std::string_view::npos);
+    CHECK(r["X-Content-Type-Options"] == "nosniff");
+  }
+  CHECK(c.get("/ui/").body().find("<script src=\"app.js\"") != std::string::npos);
+  check_error(c.get("/ui/secrets.txt"), 404, "NOT_FOUND");
+  check_error(c.get("/ui/../v1/circuits"), 404, "NOT_FOUND");
+  auto post = c.send(beast::http::verb::post, "/ui/");
+  check_error(post, 405, "METHOD_NOT_ALLOWED");
+  CHECK(post[beast::http::field::allow] == "GET");
+  check_error(c.get("/ui/?x=1"), 400, "INVALID_ARGUMENT", "x");
 }
 
 TEST_CASE("keep-alive serves many requests on one connection, HTTP/1.0 closes") {
