@@ -71,12 +71,11 @@ fi
 
 step "the read-only web view: http://127.0.0.1:$http_port/ui/"
 if command -v chromium >/dev/null; then
-  mkdir -p "$build/demo-report"
   timeout -k 5 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
     --no-first-run --user-data-dir="$work/chromium" --virtual-time-budget=3000 \
-    --window-size=1300,500 --screenshot="$build/demo-report/web-view.png" \
+    --window-size=1300,500 --screenshot="$build/demo-web-view.png" \
     "http://127.0.0.1:$http_port/ui/#/circuits" >/dev/null 2>&1 &&
-    echo "as headless Chromium saw it: $build/demo-report/web-view.png"
+    echo "as headless Chromium saw it: $build/demo-web-view.png"
 fi
 
 port=$("$ctl" circuits get 1 --json | sed -E 's/.*"in_port":([0-9]+).*/\1/')
