@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 namespace lightpath::rest {
 
@@ -211,7 +212,7 @@ HttpResult<CircuitId> parse_circuit_id(std::string_view text) {
 }
 
 HttpResult<core::CircuitFilter> parse_circuit_filter(const Query& query) {
-  if (auto ok = check_query(query, {"job", "tenant", "state", "switch", "endpoint"}); !ok)
+  if (auto ok = check_query(query, {"job", "tenant", "state", "switch", "endpoint", "limit"}); !ok)
     return unexpected(std::move(ok).error());
   core::CircuitFilter f;
   if (const auto* v = find_param(query, "job")) f.job_id = *v;
@@ -230,6 +231,17 @@ HttpResult<core::CircuitFilter> parse_circuit_filter(const Query& query) {
                        "PREEMPTED or RESTORING"));
   }
   return f;
+}
+
+HttpResult<std::size_t> parse_limit(const Query& query) {
+  const auto* v = find_param(query, "limit");
+  if (!v) return std::numeric_limits<std::size_t>::max();
+  std::size_t n = 0;
+  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (v->empty() || ec != std::errc() || end != v->data() + v->size() || n == 0)
+    return unexpected(
+        invalid_argument("limit", "limit: '" + *v + "' is not a positive decimal number"));
+  return n;
 }
 
 HttpResult<bool> parse_bool_param(const Query& query, std::string_view name, bool fallback) {

@@ -67,6 +67,8 @@ HttpResult<CircuitId> parse_circuit_id(std::string_view text);
 // ?job=&tenant=&state=&switch=&endpoint=
 HttpResult<core::CircuitFilter> parse_circuit_filter(const Query& query);
 // ?include_cleared=true|false|1|0
+// The `limit` query parameter: how many list entries to send at most (all when absent).
+HttpResult<std::size_t> parse_limit(const Query& query);
 HttpResult<bool> parse_bool_param(const Query& query, std::string_view name, bool fallback);
 
 }  // namespace lightpath::rest

@@ -148,6 +148,25 @@ TEST_CASE("circuits: get, filter, release, and refusals that change nothing") {
   check_error(c.get("/v1/circuits?state=SLEEPING"), 400, "INVALID_ARGUMENT", "state");
   check_error(c.get("/v1/circuits?stat=ACTIVE"), 400, "INVALID_ARGUMENT", "stat");
 
+  // `limit` pages the list; `total` counts every match either way.
+  const CircuitId second = s.request_circuit("r2", "tenant-a");
+  wait_for_state(c, second, "ACTIVE");
+  CHECK(count("") == 2);
+  auto first = body(c.get("/v1/circuits?limit=1"));
+  REQUIRE(first["circuits"].size() == 1);
+  CHECK(first["circuits"][0]["id"] == id.value());  // the lowest id first
+  CHECK(first["total"] == 2);
+  CHECK(body(c.get("/v1/circuits?limit=5&job=job-r2"))["total"] == 1);
+  CHECK(body(c.get("/v1/circuits"))["total"] == 2);
+  for (const char* bad : {"0", "-1", "x", "", "1.5", "99999999999999999999999"})
+    check_error(c.get(std::string("/v1/circuits?limit=") + bad), 400, "INVALID_ARGUMENT", "limit");
+  auto gone = c.send(beast::http::verb::delete_,
+                     "/v1/circuits/" + std::to_string(second.value()) + "?tenant=tenant-a");
+  REQUIRE(gone.result_int() == 200);
+  for (int i = 0; i < 500 && count("") != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(count("") == 1);
+
   // The port view names the circuit holding it.
   const int in_port = active["hops"][0]["in"];
   auto ports = body(c.get("/v1/switches/ocs1/ports"))["ports"];

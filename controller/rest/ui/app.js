@@ -184,22 +184,24 @@ const circuitsView = {
                 el('div', {id: 'data'}));
   },
   async load(route) {
-    const q = new URLSearchParams(route.query).toString();
-    const body = await api('/v1/circuits' + (q ? '?' + q : ''));
+    const q = new URLSearchParams({...route.query, limit: MAX_ROWS}).toString();
+    const body = await api('/v1/circuits?' + q);
     const circuits = body.circuits;
+    // Counted by state only when the page holds every match.
     const byState = {};
-    for (const c of circuits) byState[c.state] = (byState[c.state] || 0) + 1;
-    const rows = capped(circuits).map((c) => [
+    if (body.total === circuits.length)
+      for (const c of circuits) byState[c.state] = (byState[c.state] || 0) + 1;
+    const rows = circuits.map((c) => [
       circuitLink(c.id), c.job_id, c.tenant, {value: c.state, class: 'state-' + c.state},
       c.a, c.b, hopsText(c.hops), c.wavelengths.join(','), c.bandwidth_gbps,
       fromNow(c.lease_expires_unix_ms), clock(c.updated_unix_ms)]);
     return {
-      count: count(circuits.length, 'circuit', 'circuits'),
+      count: count(body.total, 'circuit', 'circuits'),
       nodes: [
         el('div', {class: 'summary'},
            Object.keys(byState).sort().map((s) => el('span', {class: 'chip state-' + s,
                                                               text: s + ' ' + byState[s]}))),
-        cappedNote(circuits.length, 'circuits'),
+        cappedNote(body.total, 'circuits'),
         table([{title: 'ID', num: true}, {title: 'JOB'}, {title: 'TENANT'}, {title: 'STATE'},
                {title: 'A'}, {title: 'B'}, {title: 'CROSS-CONNECTS'}, {title: 'λ'},
                {title: 'GB/S', num: true}, {title: 'LEASE'}, {title: 'UPDATED'}],
