@@ -186,6 +186,13 @@ class Controller {
   // The tenant a request was made for; nullopt for an unknown request.
   std::optional<std::string> request_tenant(const std::string& request_id) const;
   std::vector<CircuitRecord> list(const CircuitFilter& filter) const;
+  // The first `limit` matches by id, and how many match in all: a page for a
+  // dashboard copies `limit` records, not every circuit.
+  struct CircuitPage {
+    std::vector<CircuitRecord> circuits;
+    std::size_t total = 0;
+  };
+  CircuitPage list(const CircuitFilter& filter, std::size_t limit) const;
   // Events with sequence > `after` that match, then every new one, until unwatch.
   // `replay_all` with after = 0 replays the stored log from its oldest kept
   // event. FAILED_PRECONDITION when events after `after` have left the log

@@ -1,4 +1,6 @@
 // Controller's read-only views: circuits, switches, ports, alarms, counters.
+#include <limits>
+
 #include "controller/core/controller_impl.h"
 
 namespace lightpath::core {
@@ -11,7 +13,11 @@ ApiResult<CircuitRecord> Controller::get(CircuitId id) const {
 }
 
 std::vector<CircuitRecord> Controller::list(const CircuitFilter& f) const {
-  std::vector<CircuitRecord> out;
+  return list(f, std::numeric_limits<std::size_t>::max()).circuits;
+}
+
+Controller::CircuitPage Controller::list(const CircuitFilter& f, std::size_t limit) const {
+  CircuitPage out;
   const auto& fab = impl_->fabric;
   for (const auto& [id, c] : impl_->circuits) {
     if (!f.job_id.empty() && c.job_id != f.job_id) continue;
@@ -26,7 +32,7 @@ std::vector<CircuitRecord> Controller::list(const CircuitFilter& f) const {
     if (!f.endpoint.empty() && fab.endpoint(fab.port(c.circuit.a).endpoint).name != f.endpoint &&
         fab.endpoint(fab.port(c.circuit.b).endpoint).name != f.endpoint)
       continue;
-    out.push_back(c);
+    if (out.total++ < limit) out.circuits.push_back(c);
   }
   return out;
 }
