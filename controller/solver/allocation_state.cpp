@@ -100,10 +100,14 @@ Result<CircuitId> AllocationState::add(Circuit c) {
                                                   " is switched already at " + sw.name});
     }
   }
-  if (!c.id.valid()) c.id = CircuitId(next_id_);
+  if (!c.id.valid()) {
+    if (next_id_ == CircuitId::kInvalid)
+      return unexpected(Error{"IDS_EXHAUSTED", "every circuit id has been handed out"});
+    c.id = CircuitId(next_id_);
+  }
   if (circuits_.count(c.id))
     return unexpected(Error{"CONFLICT", "circuit id " + std::to_string(c.id.value()) + " exists"});
-  next_id_ = std::max(next_id_, c.id.value() + 1);
+  next_id_ = std::max(next_id_, std::min(c.id.value() + 1, CircuitId::kInvalid));
   for (const auto& f : fibers)
     for (int w : c.wavelengths) fiber_used_[f.value()].set(static_cast<std::size_t>(w));
   for (const auto& h : c.hops) {
@@ -154,6 +158,11 @@ void AllocationState::remove(CircuitId id) {
   }
   if (--by_priority_[c.priority] == 0) by_priority_.erase(c.priority);
   circuits_.erase(it);
+}
+
+void AllocationState::reuse_ids_from(CircuitId next) {
+  const std::uint32_t above_held = circuits_.empty() ? 1 : circuits_.rbegin()->first.value() + 1;
+  next_id_ = std::max(std::min(next_id_, next.value()), above_held);
 }
 
 }  // namespace lightpath::solver

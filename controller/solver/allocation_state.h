@@ -88,6 +88,10 @@ class AllocationState {
   CircuitId next_id() const { return CircuitId(next_id_); }
   // Never hand out ids below `next`: ids of released circuits stay retired.
   void reserve_ids_below(CircuitId next) { next_id_ = std::max(next_id_, next.value()); }
+  // Hands out again, from `next`, the ids of circuits added and removed
+  // since next_id() was `next` (a rejected request's trial circuits), so
+  // that rejections, which a scheduler may retry for days, use up no ids.
+  void reuse_ids_from(CircuitId next);
 
  private:
   const Fabric* fabric_;

@@ -283,10 +283,18 @@ Decision Solver::solve_validated_and_apply(AllocationState& state, const Circuit
 Decision Solver::decide(AllocationState& state, const CircuitRequest& r, bool keep_fit) const {
   Decision d;
   d.request_id = r.request_id;
+  const CircuitId first_id = state.next_id();
   Attempt a = attempt(state, r);
-  // Leave the state as it was; the caller commits with apply().
+  // Leave the state as it was; the caller commits with apply(). A fit keeps
+  // its ids reserved for that apply; a misfit gives them back.
   if (!(keep_fit && a.ok))
     for (const auto& c : a.circuits) state.remove(c.id);
+  if (!a.ok) {
+    state.reuse_ids_from(first_id);
+    // Those circuits were never made; a flow may still name a groomed one.
+    for (auto& f : a.flows)
+      if (f.circuit && first_id <= *f.circuit) f.circuit.reset();
+  }
   if (!a.ok && options_.allow_preemption) {
     if (auto victims = find_preemption(state, r, a)) d.preempt = std::move(*victims);
   }

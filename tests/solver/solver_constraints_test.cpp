@@ -6,7 +6,8 @@ using namespace lightpath;
 using namespace lightpath::solver;
 using namespace lightpath::testing;
 
-TEST_CASE("a pairwise request on the tiny fabric gets valid circuits, and solving changes nothing") {
+TEST_CASE(
+    "a pairwise request on the tiny fabric gets valid circuits, and solving changes nothing") {
   const Fabric f = shipped("tiny.yaml");
   const Solver s(f);
   AllocationState st(f);
@@ -29,7 +30,8 @@ TEST_CASE("an OCS port joins at most one cross-connect: ports run out with INSUF
   const Fabric f = shipped("tiny.yaml");
   const Solver s(f);
   AllocationState st(f);
-  for (int i = 0; i < 4; ++i) admit(s, st, pairwise("full" + std::to_string(i), {{"rack1", "rack2"}}, 800));
+  for (int i = 0; i < 4; ++i)
+    admit(s, st, pairwise("full" + std::to_string(i), {{"rack1", "rack2"}}, 800));
   check_valid(st);
   const auto d = s.solve(st, pairwise("one-more", {{"rack1", "rack3"}}, 100));
   REQUIRE_FALSE(d.accepted);
@@ -151,9 +153,11 @@ endpoints:
   - name: "r{1..2}"
     port_groups: [{name: gpu-nic, ports: 1, transceiver: x}]
 optical_switches:
-  - {name: o, ports: 2, insertion_loss_db: )" + std::to_string(switch_loss_db) + R"(}
+  - {name: o, ports: 2, insertion_loss_db: )" +
+         std::to_string(switch_loss_db) + R"(}
 fibers:
-  - {a: "r{1..2}/gpu-nic/0", b: "o/{0..1}", length_m: )" + std::to_string(length_m) + "}\n";
+  - {a: "r{1..2}/gpu-nic/0", b: "o/{0..1}", length_m: )" +
+         std::to_string(length_m) + "}\n";
 }
 }  // namespace
 
@@ -166,7 +170,8 @@ TEST_CASE("path delay must meet the latency bound") {
   const auto d = s.solve(AllocationState(f), r);
   REQUIRE_FALSE(d.accepted);
   CHECK(d.rejection->reason == "LATENCY_UNSATISFIABLE");
-  CHECK(d.rejection->message == "the quickest path from r1/gpu-nic to r2/gpu-nic takes 9.80 us, over the 5.00 us bound");
+  CHECK(d.rejection->message ==
+        "the quickest path from r1/gpu-nic to r2/gpu-nic takes 9.80 us, over the 5.00 us bound");
   r.latency_max = Duration::us(10);
   CHECK(s.solve(AllocationState(f), r).accepted);
 }
@@ -205,6 +210,39 @@ fibers:
   check_valid(st);
   SolverOptions one_hop;
   one_hop.max_switch_hops = 1;
-  const auto limited = Solver(f, one_hop).solve(AllocationState(f), pairwise("r", {{"r1", "r2"}}, 100));
+  const auto limited =
+      Solver(f, one_hop).solve(AllocationState(f), pairwise("r", {{"r1", "r2"}}, 100));
   CHECK(limited.rejection->reason == "INSUFFICIENT_PORTS");
+}
+
+TEST_CASE("a rejected request uses up no circuit ids; the last id is refused, not reused") {
+  const Fabric f = shipped("tiny.yaml");
+  const Solver s(f);
+  AllocationState st(f);
+  for (int i = 0; i < 3; ++i)
+    admit(s, st, pairwise(std::string("full") + char('0' + i), {{"rack1", "rack2"}}, 800));
+  const CircuitId next = st.next_id();
+  // The first pair fits on rack1's last port and is tried; the second has none.
+  for (int retry = 0; retry < 5; ++retry) {
+    const auto d =
+        s.solve_in_place(st, pairwise("two", {{"rack1", "rack3"}, {"rack1", "rack4"}}, 800));
+    REQUIRE_FALSE(d.accepted);
+    CHECK(d.rejection->reason == "INSUFFICIENT_PORTS");
+    for (const auto& flow : d.flows) CHECK_FALSE(flow.circuit.has_value());
+    CHECK(st.next_id() == next);
+  }
+  const auto d = admit(s, st, pairwise("one", {{"rack1", "rack3"}}, 800));
+  CHECK(d.circuits[0].id == next);
+  check_valid(st);
+
+  AllocationState last(f);
+  last.reserve_ids_below(CircuitId(CircuitId::kInvalid - 1));
+  const auto fits = s.solve(last, pairwise("a", {{"rack1", "rack2"}}, 100));
+  REQUIRE(fits.accepted);
+  REQUIRE(apply(last, fits));
+  CHECK(fits.circuits[0].id == CircuitId(CircuitId::kInvalid - 1));
+  const auto none = s.solve(last, pairwise("b", {{"rack3", "rack4"}}, 100));
+  CHECK_FALSE(none.accepted);
+  CHECK(last.circuits().size() == 1);
+  check_valid(last);
 }
