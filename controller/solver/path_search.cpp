@@ -221,7 +221,9 @@ class PathSearch {
     walk_.length_m += fiber.length.in_meters();
     if (new_cross_connect) {
       ++walk_.new_xc;
-      const double util = static_cast<double>(st_.ports_in_use(sw) + 2) / osw.port_count;
+      const double util = limits_.pack
+                              ? static_cast<double>(sw.value())
+                              : static_cast<double>(st_.ports_in_use(sw) + 2) / osw.port_count;
       walk_.max_util = std::max(walk_.max_util, util);
     }
     if (ends_at_b) {

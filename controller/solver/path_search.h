@@ -31,6 +31,10 @@ struct PathNeed {
 
 struct PathLimits {
   int max_switch_hops = 3;
+  // Rank equal paths by the lowest switch index instead of the least-loaded
+  // switch: fills switches one after another, which keeps a round of
+  // disjoint pairs on one switch (see Solver::attempt).
+  bool pack = false;
 };
 
 // How far the best failing candidate got, in the order checks are made.

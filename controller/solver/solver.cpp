@@ -26,6 +26,47 @@ const char* reason_for(Shortfall s) {
   return reason::kInsufficientPorts;
 }
 
+// The flows of an all-to-all request (indices into expand_flows) grouped in
+// rounds, each round a set of disjoint pairs where the endpoints allow.
+// Among one set: the circle method, n - 1 rounds of n / 2 pairs (a bye per
+// round when n is odd). Sources to destinations: round t pairs the k-th of
+// the smaller side with the (k + t)-th of the larger.
+std::vector<std::size_t> round_robin_order(const CircuitRequest& r) {
+  std::vector<std::size_t> order;
+  const std::size_t ns = r.sources.size();
+  if (r.destinations.empty()) {
+    // Flow (i, j), i < j, is numbered as expand_flows lists them.
+    const auto index = [ns](std::size_t i, std::size_t j) {
+      if (i > j) std::swap(i, j);
+      return i * ns - i * (i + 1) / 2 + (j - i - 1);
+    };
+    const std::size_t m = ns % 2 == 0 ? ns : ns + 1;  // m - 1 is the bye when ns is odd
+    for (std::size_t t = 0; t + 1 < m; ++t) {
+      if (m - 1 < ns) order.push_back(index(m - 1, t));
+      for (std::size_t k = 1; k < m / 2; ++k)
+        order.push_back(index((t + k) % (m - 1), (t + m - 1 - k) % (m - 1)));
+    }
+    return order;
+  }
+  const std::size_t nd = r.destinations.size();
+  // expand_flows skips a source equal to its destination: number the rest.
+  std::vector<std::vector<std::size_t>> index(ns, std::vector<std::size_t>(nd));
+  std::size_t next = 0;
+  constexpr auto kNone = static_cast<std::size_t>(-1);
+  for (std::size_t i = 0; i < ns; ++i)
+    for (std::size_t j = 0; j < nd; ++j)
+      index[i][j] = r.sources[i] == r.destinations[j] ? kNone : next++;
+  const std::size_t small = std::min(ns, nd);
+  const std::size_t large = std::max(ns, nd);
+  for (std::size_t t = 0; t < large; ++t)
+    for (std::size_t k = 0; k < small; ++k) {
+      const std::size_t other = (k + t) % large;
+      const std::size_t f = ns <= nd ? index[k][other] : index[other][k];
+      if (f != kNone) order.push_back(f);
+    }
+  return order;
+}
+
 struct Resolved {
   EndpointId endpoint;
   int group = 0;
@@ -137,15 +178,49 @@ std::optional<Rejection> Solver::validate(const CircuitRequest& r) const {
 }
 
 Solver::Attempt Solver::attempt(AllocationState& scratch, const CircuitRequest& r) const {
+  const auto flows = expand_flows(r);
+  std::vector<std::size_t> in_order(flows.size());
+  for (std::size_t i = 0; i < in_order.size(); ++i) in_order[i] = i;
+  const CircuitId first_id = scratch.next_id();
+  Attempt first = attempt_in_order(scratch, r, in_order, /*pack=*/false);
+  if (first.ok || r.pattern != Pattern::kAllToAll || !first.first_failure ||
+      first.first_failure->reason != reason::kInsufficientPorts)
+    return first;
+  // Placing pairs one by one on the least-loaded switch strands ports: a
+  // pair may find its two racks' free ports on different switches. An
+  // all-to-all is a union of perfect matchings (rounds), and a round of
+  // disjoint pairs fits on one switch where each rack has a port, so placing
+  // round after round, first switch first, serves any all-to-all whose racks
+  // have a port for every peer on switches they share.
+  for (const auto& c : first.circuits) scratch.remove(c.id);
+  scratch.reuse_ids_from(first_id);
+  const auto order = round_robin_order(r);
+  Attempt rounds = attempt_in_order(scratch, r, order, /*pack=*/true);
+  if (rounds.ok && rounds.flows.size() == order.size()) {
+    // Reported in the request's own flow order, as the first pass does.
+    std::vector<FlowDecision> by_index(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k) by_index[order[k]] = std::move(rounds.flows[k]);
+    rounds.flows = std::move(by_index);
+    return rounds;
+  }
+  for (const auto& c : rounds.circuits) scratch.remove(c.id);
+  scratch.reuse_ids_from(first_id);
+  first.circuits.clear();  // removed above; the caller has nothing to undo
+  return first;
+}
+
+Solver::Attempt Solver::attempt_in_order(AllocationState& scratch, const CircuitRequest& r,
+                                         const std::vector<std::size_t>& order, bool pack) const {
   Attempt out;
-  const PathLimits limits{options_.max_switch_hops};
+  const PathLimits limits{options_.max_switch_hops, pack};
   const Decibels margin = r.min_margin.value_or(options_.default_margin);
   int served = 0;
   PathSearchScratch search;
   const auto flows = expand_flows(r);
   out.flows.reserve(flows.size());
   out.circuits.reserve(flows.size());
-  for (const auto& fl : flows) {
+  for (const auto i : order) {
+    const auto& fl = flows[i];
     FlowDecision fd{fl, std::nullopt, std::nullopt, std::nullopt};
     const Resolved a = resolve(*fabric_, fl.a);
     const Resolved b = resolve(*fabric_, fl.b);

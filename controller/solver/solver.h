@@ -114,7 +114,12 @@ class Solver {
   // Decides a validated request; `keep_fit`: see solve_validated_and_apply.
   Decision decide(AllocationState& state, const CircuitRequest& request, bool keep_fit) const;
   // Tries to place every flow on `scratch`, adding circuits to it as it goes.
+  // An all-to-all request that runs out of ports this way is tried again
+  // round by round, each round packed onto the first switches with room.
   Attempt attempt(AllocationState& scratch, const CircuitRequest& request) const;
+  // One pass over the flows in `order` (indices into expand_flows(request)).
+  Attempt attempt_in_order(AllocationState& scratch, const CircuitRequest& request,
+                           const std::vector<std::size_t>& order, bool pack) const;
   // Decides requests in the given order on a copy of `state`.
   std::vector<Decision> run_in_order(AllocationState& scratch,
                                      const std::vector<CircuitRequest>& requests,

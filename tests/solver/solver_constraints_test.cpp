@@ -1,5 +1,7 @@
 // Each physical constraint of port and wavelength assignment, and the
 // rejection reason when it cannot be met.
+#include <fmt/format.h>
+
 #include "solver/solver_test_util.h"
 
 using namespace lightpath;
@@ -245,4 +247,80 @@ TEST_CASE("a rejected request uses up no circuit ids; the last id is refused, no
   CHECK_FALSE(none.accepted);
   CHECK(last.circuits().size() == 1);
   check_valid(last);
+}
+
+namespace {
+// r01..r16, each with one port on every switch o01..o15: an all-to-all among
+// n racks needs n - 1 of a rack's 15 ports, each pair on a switch of its own.
+Fabric one_port_per_switch(int switches) {
+  return fabric_from(header() + R"(
+endpoints:
+  - name: "r{01..16}"
+    port_groups: [{name: nic, ports: )" +
+                     std::to_string(switches) + R"(, transceiver: x}]
+optical_switches:
+  - {name: "o{01..)" +
+                     std::to_string(switches) + R"(}", ports: 16}
+wiring:
+  - {endpoints: "r{01..16}", port_group: nic, switches: "o{01..)" +
+                     std::to_string(switches) + R"(}", length_m: 10}
+)");
+}
+
+CircuitRequest all_to_all(const std::string& id, int first, int last) {
+  CircuitRequest r;
+  r.request_id = id;
+  r.bandwidth_per_flow = DataRate::gbps(100);
+  r.pattern = Pattern::kAllToAll;
+  for (int i = first; i <= last; ++i) r.sources.push_back({fmt::format("r{:02}", i), "nic"});
+  return r;
+}
+}  // namespace
+
+TEST_CASE("an all-to-all that pair-by-pair placement strands is placed round by round") {
+  const Fabric f = one_port_per_switch(15);
+  const Solver s(f);
+  // 12 and 15 racks were refused before (INSUFFICIENT_PORTS): the least-loaded
+  // switch for each pair left racks with free ports on no common switch.
+  for (int n : {12, 15, 16, 9}) {
+    INFO(n, " racks");
+    AllocationState st(f);
+    const auto r = all_to_all("a2a", 1, n);
+    const auto d = s.solve(st, r);
+    REQUIRE(d.accepted);
+    CHECK(d.circuits.size() == static_cast<std::size_t>(n * (n - 1) / 2));
+    // Flows are reported in the request's own order, each with its circuit.
+    const auto flows = expand_flows(r);
+    REQUIRE(d.flows.size() == flows.size());
+    for (std::size_t i = 0; i < flows.size(); ++i) {
+      CHECK(d.flows[i].flow.a == flows[i].a);
+      CHECK(d.flows[i].flow.b == flows[i].b);
+      CHECK(d.flows[i].circuit.has_value());
+    }
+    REQUIRE(apply(st, d));
+    check_valid(st);
+    CHECK(st.next_id() == CircuitId(static_cast<std::uint32_t>(d.circuits.size() + 1)));
+  }
+  SUBCASE("sources to destinations, beside circuits already there") {
+    AllocationState st(f);
+    admit(s, st, all_to_all("first", 1, 4));
+    CircuitRequest r = all_to_all("second", 5, 10);
+    for (int i = 11; i <= 16; ++i) r.destinations.push_back({fmt::format("r{:02}", i), "nic"});
+    admit(s, st, r);
+    check_valid(st);
+  }
+}
+
+TEST_CASE("an all-to-all that cannot fit is still refused, with nothing taken") {
+  const Fabric f = one_port_per_switch(13);  // 16 racks need 15 ports each
+  const Solver s(f);
+  AllocationState st(f);
+  admit(s, st, pairwise("before", {{"r01", "r02"}}, 100, "nic"));
+  const CircuitId next = st.next_id();
+  const auto d = s.solve_in_place(st, all_to_all("too-big", 1, 16));
+  REQUIRE_FALSE(d.accepted);
+  CHECK(d.rejection->reason == "INSUFFICIENT_PORTS");
+  CHECK(st.circuits().size() == 1);
+  CHECK(st.next_id() == next);
+  check_valid(st);
 }
