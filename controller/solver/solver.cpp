@@ -182,7 +182,7 @@ Solver::Attempt Solver::attempt(AllocationState& scratch, const CircuitRequest& 
   std::vector<std::size_t> in_order(flows.size());
   for (std::size_t i = 0; i < in_order.size(); ++i) in_order[i] = i;
   const CircuitId first_id = scratch.next_id();
-  Attempt first = attempt_in_order(scratch, r, in_order, /*pack=*/false);
+  Attempt first = attempt_in_order(scratch, r, flows, in_order, /*pack=*/false);
   if (first.ok || r.pattern != Pattern::kAllToAll || !first.first_failure ||
       first.first_failure->reason != reason::kInsufficientPorts)
     return first;
@@ -195,7 +195,7 @@ Solver::Attempt Solver::attempt(AllocationState& scratch, const CircuitRequest& 
   for (const auto& c : first.circuits) scratch.remove(c.id);
   scratch.reuse_ids_from(first_id);
   const auto order = round_robin_order(r);
-  Attempt rounds = attempt_in_order(scratch, r, order, /*pack=*/true);
+  Attempt rounds = attempt_in_order(scratch, r, flows, order, /*pack=*/true);
   if (rounds.ok && rounds.flows.size() == order.size()) {
     // Reported in the request's own flow order, as the first pass does.
     std::vector<FlowDecision> by_index(order.size());
@@ -210,13 +210,13 @@ Solver::Attempt Solver::attempt(AllocationState& scratch, const CircuitRequest& 
 }
 
 Solver::Attempt Solver::attempt_in_order(AllocationState& scratch, const CircuitRequest& r,
+                                         const std::vector<Flow>& flows,
                                          const std::vector<std::size_t>& order, bool pack) const {
   Attempt out;
   const PathLimits limits{options_.max_switch_hops, pack};
   const Decibels margin = r.min_margin.value_or(options_.default_margin);
   int served = 0;
   PathSearchScratch search;
-  const auto flows = expand_flows(r);
   out.flows.reserve(flows.size());
   out.circuits.reserve(flows.size());
   for (const auto i : order) {

@@ -117,9 +117,10 @@ class Solver {
   // An all-to-all request that runs out of ports this way is tried again
   // round by round, each round packed onto the first switches with room.
   Attempt attempt(AllocationState& scratch, const CircuitRequest& request) const;
-  // One pass over the flows in `order` (indices into expand_flows(request)).
+  // One pass over `flows` (expand_flows(request)) in `order`.
   Attempt attempt_in_order(AllocationState& scratch, const CircuitRequest& request,
-                           const std::vector<std::size_t>& order, bool pack) const;
+                           const std::vector<Flow>& flows, const std::vector<std::size_t>& order,
+                           bool pack) const;
   // Decides requests in the given order on a copy of `state`.
   std::vector<Decision> run_in_order(AllocationState& scratch,
                                      const std::vector<CircuitRequest>& requests,
