@@ -27,11 +27,13 @@ double min_sum(const double* a, const double* b, int n) {
 
 }  // namespace
 
-double lagrangian_change_bound(const ChangeBoundInput& in, int iterations) {
+double lagrangian_change_bound(const ChangeBoundInput& in, int iterations,
+                               std::vector<double>* average) {
   const auto& x = *in.target;
   const auto& cap = *in.capacity;
   const int n = static_cast<int>(x.size());
   const int S = n > 0 ? static_cast<int>(cap[0].size()) : 0;
+  if (average) average->assign(static_cast<std::size_t>(n) * n * S, 0.0);
   if (n == 0 || S == 0) return 0;
 
   // Pairs with no target lose every link today whatever the multipliers: a constant.
@@ -78,8 +80,19 @@ double lagrangian_change_bound(const ChangeBoundInput& in, int iterations) {
   double factor = 2.0;
   int stalled = 0;
   std::vector<double> direction(cells, 0.0);
+  // The primal estimate sums the steps' relaxed plans from the last power of
+  // two on: the later half or more of the steps, however many are run (the
+  // early ones, far from the dual optimum, would only blur it).
+  std::vector<std::pair<std::size_t, int>> step_plan;  // ([i][j][s] with i < j, links)
+  std::vector<double> sum;
+  int summed = 0;
+  if (average) sum.assign(average->size(), 0.0);
+  auto plan_at = [&](const Pair& p, int s, int links) {
+    if (average) step_plan.emplace_back((static_cast<std::size_t>(p.i) * n + p.j) * S + s, links);
+  };
   for (int it = 0; it < iterations && factor >= kSmallestFactor; ++it) {
     std::fill(degree.begin(), degree.end(), 0.0);
+    step_plan.clear();
     double value = constant;
     for (const Pair& p : pairs) {
       const double* li = &lambda[static_cast<std::size_t>(p.i) * S];
@@ -101,12 +114,14 @@ double lagrangian_change_bound(const ChangeBoundInput& in, int iterations) {
         cost += price;
         degree[static_cast<std::size_t>(p.i) * S + s] += 1;
         degree[static_cast<std::size_t>(p.j) * S + s] += 1;
+        plan_at(p, s, 1);
         ++placed;
       }
       const int rest = p.target - placed;
       cost += rest * (cheapest_price + 1.0);
       degree[static_cast<std::size_t>(p.i) * S + cheapest] += rest;
       degree[static_cast<std::size_t>(p.j) * S + cheapest] += rest;
+      if (rest > 0) plan_at(p, cheapest, rest);
       value += cost;
     }
     bool fits = true;
@@ -117,6 +132,11 @@ double lagrangian_change_bound(const ChangeBoundInput& in, int iterations) {
       if (degree[c] > 0 || (lambda[c] > 0 && degree[c] < 0)) fits = false;
     }
     best = std::max(best, value);
+    if (average) {
+      if (fits || (it & (it - 1)) == 0) std::fill(sum.begin(), sum.end(), 0.0), summed = 0;
+      for (const auto& [k, links] : step_plan) sum[k] += links;
+      ++summed;
+    }
     // The relaxed plan fits every port and prices only full ones: optimal.
     if (fits) break;
     if (best > last_best + 1e-9) {
@@ -134,6 +154,14 @@ double lagrangian_change_bound(const ChangeBoundInput& in, int iterations) {
     for (std::size_t c = 0; c < cells; ++c)
       lambda[c] = std::max(0.0, lambda[c] + step * direction[c]);
   }
+  if (average && summed > 0)
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j)
+        for (int s = 0; s < S; ++s) {
+          const double v = sum[(static_cast<std::size_t>(i) * n + j) * S + s] / summed;
+          (*average)[(static_cast<std::size_t>(i) * n + j) * S + s] = v;
+          (*average)[(static_cast<std::size_t>(j) * n + i) * S + s] = v;
+        }
   return best;
 }
 

@@ -23,7 +23,15 @@ struct ChangeBoundInput {
 // dual takes is at most the LP optimum, itself at most the removals plus
 // additions of any plan that places every target link (foreign cross-connects
 // not counted). Deterministic: no randomness, a fixed step schedule.
-double lagrangian_change_bound(const ChangeBoundInput& in, int iterations);
+//
+// With `average`, also an estimate of the LP's optimal plan: the relaxed
+// plans of the later steps averaged (ergodic primal recovery), as
+// (*average)[(i * n + j) * S + s], the links of pair (i,j) on switch s, filled
+// for both orders of i and j. A pair's entries sum to its target. When a
+// relaxed plan fits every port with only full ports priced, it is optimal
+// and is returned alone.
+double lagrangian_change_bound(const ChangeBoundInput& in, int iterations,
+                               std::vector<double>* average = nullptr);
 
 // The bound as a count a plan can have: at least `pair_bound`, rounded up,
 // and of the same parity as `pair_bound` (every plan's count is; see the doc).

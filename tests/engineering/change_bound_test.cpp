@@ -179,5 +179,65 @@ TEST_CASE("without today's links, or with the bound turned off, the pair count i
   CHECK(plan->lower_bound_changes == plan->pair_bound_changes);
 }
 
+TEST_CASE(
+    "the averaged relaxed plan splits every pair's target over the switches, deterministically") {
+  const auto& pod = testing::shipped_fabric("tpuv4-pod.yaml");
+  auto t = logical_topology(pod, testing::uniform_matrix(pod, 100), {});
+  REQUIRE(t.has_value());
+  auto base = engineer(pod, *t, {});
+  REQUIRE(base.has_value());
+  const auto target = testing::perturb(*t, 0.10, 1);
+  const PortBudget budget = port_budget(pod);
+  const int n = static_cast<int>(pod.endpoints.size());
+  const int S = static_cast<int>(pod.optical_switches.size());
+  std::vector<std::vector<int>> capacity(n, std::vector<int>(S));
+  for (int i = 0; i < n; ++i)
+    for (int s = 0; s < S; ++s) capacity[i][s] = budget.budget(i, s);
+  // The fabric's endpoints are the topology's, in the same order.
+  detail::ChangeBoundInput in{&target.links, &capacity, {}};
+  for (const auto& [key, count] : bench::links_today(budget, testing::cross_connects_of(*base)))
+    for (int c = 0; c < count; ++c)
+      in.current.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key)});
+
+  std::vector<double> average, again;
+  const double dual = detail::lagrangian_change_bound(in, 1000, &average);
+  CHECK(detail::lagrangian_change_bound(in, 1000) == dual);  // the plan changes no price
+  CHECK(detail::lagrangian_change_bound(in, 1000, &again) == dual);
+  CHECK(again == average);
+  REQUIRE(average.size() == static_cast<std::size_t>(n) * n * S);
+  auto y = [&](int i, int j, int s) {
+    return average[(static_cast<std::size_t>(i) * n + j) * S + s];
+  };
+  std::vector<std::vector<double>> load(n, std::vector<double>(S, 0.0));
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      double sum = 0;
+      for (int s = 0; s < S; ++s) {
+        CHECK(y(i, j, s) == y(j, i, s));
+        CHECK(y(i, j, s) >= 0);
+        sum += y(i, j, s);
+        load[i][s] += y(i, j, s);
+      }
+      CHECK(sum == doctest::Approx(target.links[i][j]).epsilon(1e-9));
+    }
+  // Near the LP's plan: ports are barely overfilled, and it changes about
+  // as much as the LP's plan does (a little less, as it overfills some ports).
+  double over = 0, changes = 0;
+  for (int i = 0; i < n; ++i)
+    for (int s = 0; s < S; ++s) over = std::max(over, load[i][s] - capacity[i][s]);
+  std::map<std::tuple<int, int, int>, int> g;
+  for (const auto& [s, i, j] : in.current) ++g[{s, i, j}];
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j)
+      for (int s = 0; s < S; ++s) {
+        auto it = g.find({s, i, j});
+        changes += std::abs(y(i, j, s) - (it == g.end() ? 0 : it->second));
+      }
+  MESSAGE("dual " << dual << ", averaged plan changes " << changes << ", most overfilled port "
+                  << over);
+  CHECK(changes == doctest::Approx(dual).epsilon(0.02));
+  CHECK(over < 0.1);
+}
+
 }  // namespace
 }  // namespace lightpath::solver
