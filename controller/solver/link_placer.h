@@ -65,6 +65,8 @@ class LinkPlacer {
   // rounds that lowered the changes. Stops early when no link is moved.
   int improve(int rounds, std::uint64_t work, std::uint64_t seed);
 
+  // Cross-connects changed so far: Σ_s Σ_{i<j} |planned − today|.
+  int deviation() const { return deviation_; }
   int kept(int s, int i, int j) const { return kept_[at(s, i, j)]; }
   int fresh(int s, int i, int j) const { return fresh_[at(s, i, j)]; }
   // Links removed beyond each pair's surplus: existing links that left their
