@@ -36,8 +36,8 @@ TEST_CASE("an identical target changes nothing") {
 
 // Degree-preserving rewiring of a full fabric: this guards against
 // regressions rather than claiming 1.05. Measured 2026-12-06 on seeds 1-3:
-// 816, 872, 820 changes against the reported (LP) bound 682, 678, 690, ratio
-// 1.19-1.29 (against the pair-count bound 614: 1.33-1.42; 850, 872, 858
+// 792, 828, 814 changes against the reported (LP) bound 682, 678, 690, ratio
+// 1.16-1.22 (against the pair-count bound 614: 1.29-1.35; 850, 872, 858
 // before the start from the LP's plan, 928, 954, 914 before the improvement
 // phase). The regression floor is 1.35 of the LP bound.
 TEST_CASE("changing 10% of the links on tpuv4-pod: valid, and changes stay near the bound") {
