@@ -109,7 +109,8 @@ struct PlacementOptions {
   // same plan.
   std::uint64_t seed = 1;
   // Subgradient steps spent on the LP lower bound reported next to the
-  // changes (0: report the pair-count bound only).
+  // changes; their averaged relaxed plans also give placement a second start
+  // (0: report the pair-count bound only, and plan from the walks alone).
   int bound_iterations = 1000;
 };
 
