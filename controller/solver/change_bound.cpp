@@ -133,7 +133,10 @@ double lagrangian_change_bound(const ChangeBoundInput& in, int iterations,
     }
     best = std::max(best, value);
     if (average) {
-      if (fits || (it & (it - 1)) == 0) std::fill(sum.begin(), sum.end(), 0.0), summed = 0;
+      if (fits || (it & (it - 1)) == 0) {
+        std::fill(sum.begin(), sum.end(), 0.0);
+        summed = 0;
+      }
       for (const auto& [k, links] : step_plan) sum[k] += links;
       ++summed;
     }

@@ -39,7 +39,7 @@ TEST_CASE("an identical target changes nothing") {
 // 792, 828, 814 changes against the reported (LP) bound 682, 678, 690, ratio
 // 1.16-1.22 (against the pair-count bound 614: 1.29-1.35; 850, 872, 858
 // before the start from the LP's plan, 928, 954, 914 before the improvement
-// phase). The regression floor is 1.35 of the LP bound.
+// phase). The regression floor is 1.25 of the LP bound.
 TEST_CASE("changing 10% of the links on tpuv4-pod: valid, and changes stay near the bound") {
   const auto& f = shipped_fabric("tpuv4-pod.yaml");
   const auto& base = tpuv4_baseline();
@@ -57,7 +57,7 @@ TEST_CASE("changing 10% of the links on tpuv4-pod: valid, and changes stay near 
     MESSAGE("changes " << plan->changes() << " lower bound " << plan->lower_bound_changes
                        << " moved " << plan->moved_links);
     CHECK(plan->changes() >= plan->lower_bound_changes);
-    CHECK(plan->changes() <= 1.35 * plan->lower_bound_changes);
+    CHECK(plan->changes() <= 1.25 * plan->lower_bound_changes);
     // Every change beyond the bound is a link moved between switches.
     CHECK(plan->changes() == plan->pair_bound_changes + 2 * plan->moved_links);
   }
