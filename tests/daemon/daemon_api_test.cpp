@@ -42,19 +42,8 @@ struct Fixture {
     REQUIRE(d.circuits().ListCircuits(ctx().get(), q, &resp).ok());
     return {resp.circuits().begin(), resp.circuits().end()};
   }
-  // Polls until circuit `id` is in `state` (or gone when RELEASED), up to 10 s.
   bool wait_state(std::uint64_t id, v1::CircuitState state) {
-    for (int i = 0; i < 200; ++i) {
-      v1::GetCircuitRequest g;
-      g.set_id(id);
-      v1::Circuit c;
-      auto s = d.circuits().GetCircuit(ctx().get(), g, &c);
-      if (s.ok() && c.state() == state) return true;
-      if (!s.ok() && state == v1::RELEASED && s.error_code() == grpc::StatusCode::NOT_FOUND)
-        return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return testing::wait_state(d, id, state);
   }
   std::pair<int, std::string> http_get(const std::string& target) {
     namespace beast = boost::beast;

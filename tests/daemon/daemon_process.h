@@ -151,6 +151,21 @@ inline std::unique_ptr<grpc::ClientContext> ctx(int seconds = 10) {
   return c;
 }
 
+// Polls until circuit `id` is in `state` (or gone, for RELEASED), up to 10 s.
+inline bool wait_state(DaemonProcess& d, std::uint64_t id, v1::CircuitState state) {
+  for (int i = 0; i < 400; ++i) {
+    v1::GetCircuitRequest g;
+    g.set_id(id);
+    v1::Circuit c;
+    auto s = d.circuits().GetCircuit(ctx().get(), g, &c);
+    if (s.ok() && c.state() == state) return true;
+    if (!s.ok() && state == v1::RELEASED && s.error_code() == grpc::StatusCode::NOT_FOUND)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return false;
+}
+
 inline v1::CircuitRequest pair_request(const std::string& id, const std::string& a,
                                        const std::string& b, double gbps,
                                        const std::string& group = "gpu-nic") {

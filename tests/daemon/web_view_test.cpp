@@ -41,17 +41,6 @@ struct Fixture {
     if (quiet) CHECK(console_lines(log) == "");
     return read_text(work + ".html");
   }
-
-  bool wait_active(std::uint64_t id) {
-    for (int i = 0; i < 200; ++i) {
-      v1::GetCircuitRequest g;
-      g.set_id(id);
-      v1::Circuit c;
-      if (d.circuits().GetCircuit(ctx().get(), g, &c).ok() && c.state() == v1::ACTIVE) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
 };
 
 bool has(const std::string& dom, const std::string& text) {
@@ -72,7 +61,7 @@ TEST_CASE("the web view shows circuits, switches, ports and alarms in headless C
   REQUIRE(answer.accepted());
   REQUIRE(answer.circuits_size() == 1);
   const auto& circuit = answer.circuits(0);
-  REQUIRE(f.wait_active(circuit.id()));
+  REQUIRE(wait_state(f.d, circuit.id(), v1::ACTIVE));
   v1::DrainPortRequest drain;
   drain.set_switch_name("ocs1");
   drain.set_port(15);

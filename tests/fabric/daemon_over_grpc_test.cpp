@@ -3,24 +3,8 @@
 #include "daemon/daemon_process.h"
 #include "fabric_process.h"
 
-namespace {
-
 using namespace lightpath;
 using namespace lightpath::testing;
-
-// Polls until circuit `id` is ACTIVE, up to a generous bound.
-bool wait_active(DaemonProcess& d, std::uint64_t id) {
-  for (int i = 0; i < 400; ++i) {
-    v1::GetCircuitRequest g;
-    g.set_id(id);
-    v1::Circuit c;
-    if (d.circuits().GetCircuit(ctx().get(), g, &c).ok() && c.state() == v1::ACTIVE) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return false;
-}
-
-}  // namespace
 
 TEST_CASE("lightpathd programs circuits through lightpath-fabric") {
   FabricProcess fabric;
@@ -32,7 +16,7 @@ TEST_CASE("lightpathd programs circuits through lightpath-fabric") {
       d.circuits().RequestCircuits(ctx().get(), pair_request("r1", "rack1", "rack2", 400), &resp);
   REQUIRE_MESSAGE(status.ok(), status.error_message());
   REQUIRE(resp.circuits_size() == 1);
-  CHECK(wait_active(d, resp.circuits(0).id()));
+  CHECK(wait_state(d, resp.circuits(0).id(), v1::ACTIVE));
   CHECK(fabric.changes("ocs1").connects() == 1);
 }
 
