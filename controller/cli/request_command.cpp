@@ -20,6 +20,7 @@ struct RequestOptions {
   DaemonOptions daemon;
   std::string file;
   double wait_active_seconds = 0;  // 0: do not wait
+  bool dry_run = false;
 };
 
 struct Submitted {
@@ -33,17 +34,19 @@ std::string ref_text(const v1::EndpointRef& r) {
 
 void print_answer(const Submitted& s) {
   const auto& r = s.response;
+  const char* would = r.replayed() ? "answered before: " : r.validate_only() ? "would be " : "";
   if (!r.accepted()) {
-    std::cout << fmt::format("request {}: REJECTED {}\n", s.request_id, r.reason());
+    std::cout << fmt::format("request {}: {}REJECTED {}\n", s.request_id, would, r.reason());
     if (!r.message().empty()) std::cout << "  " << r.message() << "\n";
     return;
   }
   std::vector<std::uint64_t> ids;
   for (const auto& c : r.circuits()) ids.push_back(c.id());
-  std::cout << fmt::format("request {}: ACCEPTED, {} circuit(s){}{}\n", s.request_id, ids.size(),
-                           ids.empty() ? "" : ": ", fmt::join(ids, ", "));
+  std::cout << fmt::format("request {}: {}ACCEPTED, {} circuit(s){}{}\n", s.request_id, would,
+                           ids.size(), ids.empty() ? "" : ": ", fmt::join(ids, ", "));
   if (!r.preempted_circuit_ids().empty())
-    std::cout << fmt::format("  preempted circuit(s) {}\n",
+    std::cout << fmt::format("  {} circuit(s) {}\n",
+                             r.validate_only() ? "would preempt" : "preempted",
                              fmt::join(r.preempted_circuit_ids(), ", "));
   for (const auto& f : r.packet_flows())
     std::cout << fmt::format("  {} - {}: packet fabric via {} ({} Gb/s)\n", ref_text(f.a()),
@@ -67,6 +70,12 @@ int run_request(const RequestOptions& o) {
                              loaded.error().size());
     return kExitRpcError;
   }
+  // Each dry run sees the live state only, not the requests before it in the file.
+  if (o.dry_run && loaded->size() > 1 && !o.daemon.json)
+    std::cerr << fmt::format(
+        "lightpathctl: --dry-run: each of the {} requests is checked alone against the circuits "
+        "held now\n",
+        loaded->size());
   DaemonClient client(o.daemon);
   std::vector<Submitted> answers;
   std::map<std::uint64_t, v1::Circuit> circuits;
@@ -74,6 +83,7 @@ int run_request(const RequestOptions& o) {
   for (const auto& request : *loaded) {
     v1::CircuitRequest req;
     to_proto(request, &req);
+    req.set_validate_only(o.dry_run);
     Submitted& s = answers.emplace_back();
     s.request_id = request.request_id;
     auto status = client.call(&v1::CircuitService::Stub::RequestCircuits, client.circuits(), req,
@@ -82,6 +92,15 @@ int run_request(const RequestOptions& o) {
     if (!status.ok()) return client.fail(status, "request " + request.request_id);
     if (!o.daemon.json) print_answer(s);
     any_rejected |= !s.response.accepted();
+    if (o.dry_run) {
+      // Dry runs do not see each other, so their ids may repeat: one table each.
+      if (!o.daemon.json && s.response.circuits_size() > 0) {
+        Table t = circuit_table();
+        for (const auto& c : s.response.circuits()) add_circuit_row(t, c, now_unix_ms());
+        t.print(std::cout);
+      }
+      continue;
+    }
     for (const auto& c : s.response.circuits()) circuits[c.id()] = c;
   }
 
@@ -132,6 +151,10 @@ void add_request_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--wait-active", o->wait_active_seconds,
                   "Then wait up to SECONDS until every circuit is ACTIVE (exit 3 if not)")
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--dry-run", o->dry_run,
+                "Only ask what each request would get now (validate_only): nothing is stored, "
+                "programmed or preempted")
+      ->excludes("--wait-active");
   cmd->callback([o, &exit_code] { exit_code = run_request(*o); });
 }
 

@@ -80,6 +80,10 @@ void Controller::request_circuits(solver::CircuitRequest request, Reply<RequestA
   impl_->request_circuits(std::move(request), std::move(done));
 }
 
+void Controller::dry_run(solver::CircuitRequest request, Reply<RequestAnswer> done) {
+  impl_->dry_run(std::move(request), std::move(done));
+}
+
 void Controller::release(ReleaseSpec spec, Reply<std::vector<CircuitId>> done) {
   Impl& m = *impl_;
   auto found = m.circuits_for(spec);

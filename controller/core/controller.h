@@ -178,6 +178,10 @@ class Controller {
   Result<bool> start();
 
   void request_circuits(solver::CircuitRequest request, Reply<RequestAnswer> done);
+  // What request_circuits would answer now, with nothing stored, programmed,
+  // preempted or published: the circuits it would get (with the ids they
+  // would have) or why not, and the circuits it would preempt.
+  void dry_run(solver::CircuitRequest request, Reply<RequestAnswer> done);
   void release(ReleaseSpec spec, Reply<std::vector<CircuitId>> done);
   void extend_lease(std::string tenant, std::string request_id, Duration lease,
                     Reply<TimePoint> done);

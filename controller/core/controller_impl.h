@@ -402,146 +402,31 @@ struct Controller::Impl {
     a.record = r;
     a.replayed = replayed;
     a.circuits.reserve(r.circuits.size());
-    Duration worst;
-    for (auto id : r.circuits) {
-      auto it = circuits.find(id);
-      if (it == circuits.end()) continue;
-      a.circuits.push_back(it->second);
-      for (const auto& h : it->second.circuit.hops) {
-        const auto& t = fabric.optical_switch(h.optical_switch).switching;
-        worst = std::max(worst, t.max + t.settle);
-      }
-    }
-    a.expected_ready = r.created + worst;
+    for (auto id : r.circuits)
+      if (auto it = circuits.find(id); it != circuits.end()) a.circuits.push_back(it->second);
+    a.expected_ready = ready_by(r.created, a.circuits);
     return a;
   }
 
-  void request_circuits(solver::CircuitRequest req, Reply<RequestAnswer> done) {
-    if (auto it = requests.find(req.request_id); it != requests.end()) {
-      ++counters.requests["replayed"];
-      when_committed([this, rec = it->second, done](bool ok) {
-        if (!ok) return done(unexpected(api_error(ErrorCode::kUnavailable, "store unavailable")));
-        done(answer_for(rec, true));
-      });
-      return;
-    }
-    if (auto old = dropped_request(req.request_id)) {
-      ++counters.requests["replayed"];
-      return done(answer_for(*old, true));
-    }
-    if (req.duration_seconds < 0) {
-      ++counters.requests["invalid"];
-      return done(unexpected(
-          api_error(ErrorCode::kInvalidArgument, "duration_seconds: a lease cannot be negative")));
-    }
-    if (req.duration_seconds > solver::kMaxLeaseSeconds) {
-      ++counters.requests["invalid"];
-      return done(unexpected(api_error(
-          ErrorCode::kInvalidArgument,
-          fmt::format("duration_seconds: a lease cannot be longer than {} seconds (100 years)",
-                      solver::kMaxLeaseSeconds))));
-    }
-    // Counted before validation expands the flows: an all_to_all over a long
-    // list of endpoints would otherwise take memory before being refused.
-    if (const std::size_t most = solver::max_flows(req); most > opt.max_circuits_per_request) {
-      ++counters.requests["invalid"];
-      return done(unexpected(api_error(
-          ErrorCode::kResourceExhausted,
-          fmt::format("the request asks for up to {} circuits; the limit is {} per request", most,
-                      opt.max_circuits_per_request))));
-    }
-    if (auto bad = solver.validate(req)) {
-      ++counters.requests["invalid"];
-      return done(
-          unexpected(api_error(ErrorCode::kInvalidArgument, bad->reason + ": " + bad->message)));
-    }
-    const std::size_t asked = solver::expand_flows(req).size();
-    if (asked > opt.max_circuits_per_request) {
-      ++counters.requests["invalid"];
-      return done(unexpected(
-          api_error(ErrorCode::kResourceExhausted,
-                    fmt::format("the request asks for {} circuits; the limit is {} per request",
-                                asked, opt.max_circuits_per_request))));
-    }
-    if (opt.max_circuits_per_tenant > 0) {
-      std::size_t held = 0;
-      for (const auto& [id, c] : circuits)
-        if (c.tenant == req.tenant && holds_resources(c.state)) ++held;
-      if (held + asked > opt.max_circuits_per_tenant) {
-        ++counters.requests["invalid"];
-        return done(unexpected(api_error(
-            ErrorCode::kResourceExhausted,
-            fmt::format("tenant '{}' holds {} circuits and asks for {} more; the limit is {} "
-                        "(max_circuits_per_tenant)",
-                        req.tenant, held, asked, opt.max_circuits_per_tenant))));
+  // When the slowest switch of these circuits should have switched and settled.
+  TimePoint ready_by(TimePoint created, const std::vector<CircuitRecord>& cs) const {
+    Duration worst;
+    for (const auto& c : cs)
+      for (const auto& h : c.circuit.hops) {
+        const auto& t = fabric.optical_switch(h.optical_switch).switching;
+        worst = std::max(worst, t.max + t.settle);
       }
-    }
-    const auto decision = solver.solve_validated_and_apply(alloc, req);
-    // A decision that preempts nothing is in `alloc` already.
-    const bool applied = decision.accepted && decision.preempt.empty();
-    const TimePoint now = ex.now();
-    RequestRecord rec;
-    rec.request = req;
-    rec.created = now;
-    rec.accepted = decision.accepted;
-    if (decision.rejection) {
-      rec.reason = decision.rejection->reason;
-      rec.message = decision.rejection->message;
-    }
-    if (decision.accepted) {
-      for (auto victim : decision.preempt) {
-        auto& c = circuits.at(victim);
-        let_go(c, CircuitState::kPreempted,
-               fmt::format("preempted by request {} (priority {})", req.request_id, req.priority));
-        rec.preempted.push_back(victim);
-      }
-      std::optional<TimePoint> lease_end;
-      if (req.duration_seconds > 0) lease_end = now + Duration::s(req.duration_seconds);
-      for (const auto& c : decision.circuits) {
-        if (!applied) {
-          auto added = alloc.add(c);
-          if (!added) {  // the solver and state disagree: a bug, never a client error
-            spdlog::error("solver produced a conflicting circuit: {}", added.error().message);
-            return done(unexpected(api_error(ErrorCode::kInternal, added.error().message)));
-          }
-        }
-        CircuitRecord cr;
-        cr.circuit = c;
-        cr.job_id = req.job_id;
-        cr.tenant = req.tenant;
-        cr.lease_end = lease_end;
-        cr.created = now;
-        cr.updated = now;
-        cr.state = CircuitState::kPending;
-        rec.circuits.push_back(c.id);
-        auto& stored = circuits[c.id] = std::move(cr);
-        stage_circuit(stored);
-        pending.events.push_back(
-            CircuitEvent{++last_sequence, now, CircuitState::kPending, stored});
-      }
-      nlohmann::json packet = nlohmann::json::array();
-      for (const auto& f : decision.flows) {
-        if (!f.packet) continue;
-        packet.push_back({{"a", f.flow.a.endpoint + "/" + f.flow.a.port_group},
-                          {"b", f.flow.b.endpoint + "/" + f.flow.b.port_group},
-                          {"path", f.packet->nodes},
-                          {"bottleneck_gbps", f.packet->bottleneck.gbps()}});
-      }
-      rec.packet_flows_json = packet.dump();
-      if (lease_end) arm_lease(req.request_id, *lease_end);
-    }
-    ++counters.requests[decision.accepted ? "accepted" : "rejected"];
-    requests[req.request_id] = rec;
-    pending.requests.push_back(rec);
-    const std::string id = req.request_id;
-    when_committed([this, id, done](bool ok) {
-      if (!ok) return done(unexpected(api_error(ErrorCode::kUnavailable, "store unavailable")));
-      const RequestRecord& r = requests.at(id);
-      done(answer_for(r, false));
-      for (auto cid : r.circuits) start_programming(cid);
-      if (r.circuits.empty()) request_finished(id);  // refused: nothing to wait for
-    });
+    return created + worst;
   }
+
+  // Requests (requests.cpp). `check_request`: every refusal a request gets
+  // before it is solved, the same for a real request and a dry run.
+  std::optional<ApiError> check_request(const solver::CircuitRequest& req);
+  void request_circuits(solver::CircuitRequest req, Reply<RequestAnswer> done);
+  void dry_run(solver::CircuitRequest req, Reply<RequestAnswer> done);
+  // The record of a new circuit of `req`, as it is stored when decided.
+  CircuitRecord new_record(const solver::Circuit& c, const solver::CircuitRequest& req,
+                           std::optional<TimePoint> lease_end, TimePoint now) const;
 
   ApiResult<std::vector<CircuitRecord*>> circuits_for(const ReleaseSpec& spec) {
     std::vector<CircuitRecord*> out;

@@ -216,16 +216,19 @@ grpc::ServerUnaryReactor* CircuitService::RequestCircuits(grpc::CallbackServerCo
   auto converted = from_proto(*req);
   // A scheduler's request is its tenant's, named or not.
   if (converted && who->role == auth::Role::kScheduler) converted->tenant = who->tenant;
-  return on_core(
-      ctx, "RequestCircuits", [this, converted = std::move(converted), resp](Finish done) mutable {
-        if (!converted) return done(to_status(converted.error()));
-        core_.request_circuits(std::move(*converted),
-                               [this, resp, done](core::ApiResult<core::RequestAnswer> r) {
-                                 if (!r) return done(to_status(r.error()));
-                                 to_proto(core_.fabric(), *r, resp);
-                                 done(grpc::Status::OK);
-                               });
-      });
+  const bool dry = req->validate_only();
+  return on_core(ctx, "RequestCircuits",
+                 [this, converted = std::move(converted), dry, resp](Finish done) mutable {
+                   if (!converted) return done(to_status(converted.error()));
+                   auto answer = [this, dry, resp, done](core::ApiResult<core::RequestAnswer> r) {
+                     if (!r) return done(to_status(r.error()));
+                     to_proto(core_.fabric(), *r, resp);
+                     resp->set_validate_only(dry);
+                     done(grpc::Status::OK);
+                   };
+                   if (dry) return core_.dry_run(std::move(*converted), answer);
+                   core_.request_circuits(std::move(*converted), answer);
+                 });
 }
 
 grpc::ServerUnaryReactor* CircuitService::ReleaseCircuits(grpc::CallbackServerContext* ctx,

@@ -144,6 +144,7 @@ void to_proto(const Fabric& fabric, const core::CircuitRecord& in, v1::Circuit* 
 void to_proto(const Fabric& fabric, const core::RequestAnswer& in,
               v1::RequestCircuitsResponse* out) {
   out->set_accepted(in.record.accepted);
+  out->set_replayed(in.replayed);
   out->set_reason(in.record.reason);
   out->set_message(in.record.message);
   for (const auto& c : in.circuits) to_proto(fabric, c, out->add_circuits());

@@ -88,6 +88,15 @@ start_daemon() {
 
 start_daemon main
 
+# --- request --dry-run: what the requests would get; nothing is kept
+if ctl 0 request "$src/examples/requests/tiny.yaml" --dry-run; then
+  expect out '^request job-1001-allreduce: would be ACCEPTED, 2 circuit\(s\): 1, 2'
+  expect out '^request job-1002-ring: would be ACCEPTED'
+  expect err 'each of the 2 requests is checked alone'
+fi
+ctl 0 circuits list && expect_lines out 1
+ctl usage request "$src/examples/requests/tiny.yaml" --dry-run --wait-active 5
+
 # --- request: both requests of the example are accepted and become ACTIVE
 if ctl 0 request "$src/examples/requests/tiny.yaml" --wait-active 10; then
   expect out '^request job-1001-allreduce: ACCEPTED, 2 circuit\(s\)'
@@ -97,6 +106,8 @@ fi
 # The same ids again: the daemon answers the same (idempotent).
 ctl 0 request "$src/examples/requests/tiny.yaml" --json &&
   expect out '^\{"requests":\[\{"request_id":"job-1001-allreduce","response":\{"accepted":true'
+ctl 0 request "$src/examples/requests/tiny.yaml" &&
+  expect out '^request job-1001-allreduce: answered before: ACCEPTED'
 
 # A request the fabric cannot serve (40 m of fiber take 0.2 µs): exit 1,
 # with the reason.
