@@ -9,9 +9,10 @@ MAKEFLAGS += --no-print-directory
 .PHONY: demo test deps build asan fuzz clean
 
 # `slurm`: slurm-wlm and munge, for the Slurm end-to-end test (tests/scheduler/);
-# `promtool`: Prometheus' checker of the /metrics page (tests/rest/).
+# `promtool`: Prometheus' checker of the /metrics page (tests/rest/);
+# `test-peers`: Python gRPC, for the Python client example's test (tests/cli/).
 deps:
-	@bash scripts/install-deps.sh slurm promtool
+	@bash scripts/install-deps.sh slurm promtool test-peers
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release > /dev/null
