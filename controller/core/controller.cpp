@@ -40,6 +40,14 @@ Result<bool> Controller::start() {
       spdlog::warn("store: drained port {} of switch '{}' is not in the topology; ignored", d.port,
                    d.switch_name);
   }
+  const TimePoint now = m.ex.now();
+  for (const auto& h : snap->holds) {
+    const TimePoint until = TimePoint::from_ns(h.until_ns);
+    auto id = m.fabric.find_optical_switch(h.switch_name);
+    if (until <= now || !id || h.port >= m.fabric.optical_switch(*id).port_count) continue;
+    m.hold_port(*id, h.port, until - now);
+    m.refresh_service(*id, h.port);
+  }
   for (auto& c : snap->circuits) {
     if (holds_resources(c.state) && c.state != CircuitState::kReleasing) {
       if (auto added = m.alloc.add(c.circuit); !added)

@@ -180,6 +180,8 @@ struct Controller::Impl {
   // In service unless faulty, drained or held.
   void refresh_service(SwitchId sw, int port);
   void hold_dark_port(SwitchId sw, int port);
+  // Out of service for `hold` from now (a stored hold, after a restart).
+  void hold_port(SwitchId sw, int port, Duration hold);
   // An operator's drain: a switch or port (-1: the whole switch) takes no
   // new circuit while drained or faulty.
   void set_drained(SwitchId sw, int port, bool on);

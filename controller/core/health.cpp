@@ -77,9 +77,17 @@ void Controller::Impl::refresh_service(SwitchId sw, int port) {
 
 void Controller::Impl::hold_dark_port(SwitchId sw, int port) {
   if (opt.dark_port_hold.count_ns() <= 0) return;
+  hold_port(sw, port, opt.dark_port_hold);
+  // Stored, since a restart would otherwise offer the idle dark port again.
+  const TimePoint until = ex.now() + opt.dark_port_hold;
+  pending.holds.push_back({fabric.optical_switch(sw).name, port, until.since_epoch_ns()});
+  schedule_flush();
+}
+
+void Controller::Impl::hold_port(SwitchId sw, int port, Duration hold) {
   auto& timer = held[{sw, port}];
   if (timer.valid()) ex.cancel(timer);
-  timer = ex.schedule_after(opt.dark_port_hold, [this, sw, port] {
+  timer = ex.schedule_after(hold, [this, sw, port] {
     held.erase({sw, port});
     refresh_service(sw, port);
   });

@@ -253,13 +253,26 @@ CREATE TABLE drains (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// Version 7: ports held out of service after a dark-port alarm cleared, with
+// the wall-clock end of the hold. An idle dark port shows no alarm, so a
+// restarted lightpathd would otherwise offer it to the next circuit.
+constexpr const char* kV7 = R"sql(
+CREATE TABLE port_holds (
+  switch_name TEXT NOT NULL CHECK (switch_name <> ''),
+  port INTEGER NOT NULL CHECK (port >= 0),
+  until_ns INTEGER NOT NULL,
+  PRIMARY KEY (switch_name, port)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, "desired state: requests, circuits, hops, wavelengths, event log", kV1},
     {2, "event sequence counter; events.state; events by circuit", kV2},
     {3, "compact events: changing fields only, snapshot only when needed", kV3},
     {4, "one row per circuit, request and commit: packed paths, ids and events", kV4},
     {5, "requests in a rowid table, so a request's row needs no overflow page", kV5},
     {6, "switches and ports drained by an operator", kV6},
+    {7, "ports held out of service after a dark-port alarm", kV7},
 }};
 
 }  // namespace

@@ -45,6 +45,8 @@ constexpr const char* kDrain =
     "INSERT INTO drains (switch_name, port, drained_ns) VALUES (?, ?, ?) "
     "ON CONFLICT (switch_name, port) DO NOTHING";
 constexpr const char* kUndrain = "DELETE FROM drains WHERE switch_name = ? AND port = ?";
+constexpr const char* kHold =
+    "INSERT OR REPLACE INTO port_holds (switch_name, port, until_ns) VALUES (?, ?, ?)";
 constexpr const char* kInsertEvents =
     "INSERT INTO event_log (last_sequence, first_sequence, events) VALUES (?, ?, ?)";
 
@@ -141,6 +143,7 @@ void WriteBatch::append(WriteBatch&& other) {
   for (auto& c : other.circuits) circuits.push_back(std::move(c));
   for (auto& e : other.events) events.push_back(std::move(e));
   for (auto& d : other.drains) drains.push_back(std::move(d));
+  for (auto& h : other.holds) holds.push_back(std::move(h));
   drop_events_through = std::max(drop_events_through, other.drop_events_through);
   other = WriteBatch{};
 }
@@ -516,6 +519,7 @@ Result<bool> SqliteStore::write_batch(const WriteBatch& batch, std::uint64_t& hi
     if (!r) return unexpected(explain(db, std::move(r).error(), item(), /*request_row=*/true));
   }
   if (auto r = write_drains(batch.drains); !r) return r;
+  if (auto r = write_holds(batch.holds); !r) return r;
   if (batch.events.empty()) return true;
   if (!high_) {
     auto h = read_high_water(db);
@@ -542,6 +546,20 @@ Result<bool> SqliteStore::write_drains(const std::vector<SwitchDrain>& drains) {
     auto r = d.drained ? run(*db_, kDrain, item, d.switch_name, d.port, d.at_ns)
                        : run(*db_, kUndrain, item, d.switch_name, d.port);
     if (!r) return r;
+  }
+  return true;
+}
+
+Result<bool> SqliteStore::write_holds(const std::vector<PortHold>& holds) {
+  for (const PortHold& h : holds) {
+    auto item = [&] {
+      return fmt::format("hold of port {} of switch '{}'", h.port, h.switch_name);
+    };
+    if (h.switch_name.empty() || h.port < 0)
+      return unexpected(Error{"STORE_INVALID", fmt::format("store '{}': {}: not a port of a "
+                                                           "named switch",
+                                                           path_, item())});
+    if (auto r = run(*db_, kHold, item, h.switch_name, h.port, h.until_ns); !r) return r;
   }
   return true;
 }

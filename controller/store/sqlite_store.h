@@ -42,6 +42,14 @@ struct SwitchDrain {
   std::int64_t at_ns = 0;  // when it was asked, Unix epoch
 };
 
+// A port held out of service until `until_ns` (Unix epoch) after its
+// dark-port alarm cleared (ControllerOptions::dark_port_hold).
+struct PortHold {
+  std::string switch_name;
+  int port = 0;
+  std::int64_t until_ns = 0;
+};
+
 struct WriteBatch {
   // Inserted; a request_id already stored (or twice in the batch) fails the batch.
   std::vector<core::RequestRecord> requests;
@@ -53,16 +61,19 @@ struct WriteBatch {
   // Applied in order, so the last word on a switch or port wins. Draining a
   // drained one keeps the time of the first drain.
   std::vector<SwitchDrain> drains;
+  // Upserted by switch and port: a later hold of a port replaces its row.
+  std::vector<PortHold> holds;
   // Then, in the same transaction, the stored commits whose events all have
   // sequences at or below this leave the log (0: none). The log's retention:
   // cheap, as whole rows go by key, and the commit that straddles the cut stays.
   std::uint64_t drop_events_through = 0;
 
   bool empty() const {
-    return requests.empty() && circuits.empty() && events.empty() && drains.empty();
+    return requests.empty() && circuits.empty() && events.empty() && drains.empty() &&
+           holds.empty();
   }
   std::size_t size() const {
-    return requests.size() + circuits.size() + events.size() + drains.size();
+    return requests.size() + circuits.size() + events.size() + drains.size() + holds.size();
   }
   // Joins another caller's writes into this group commit (theirs go after ours).
   void append(WriteBatch&& other);
@@ -75,6 +86,7 @@ struct Snapshot {
   std::uint64_t last_event_sequence = 0;      // survives trim_events
   std::uint32_t next_circuit_id = 1;          // max id ever stored + 1 (released included)
   std::vector<SwitchDrain> drains;            // by switch name, then port; every one drained
+  std::vector<PortHold> holds;                // by switch name, then port; ended ones too
 };
 
 class SqliteStore {
@@ -132,6 +144,7 @@ class SqliteStore {
   Result<bool> check_circuits_stored(const core::RequestRecord& rec);
   Result<bool> write_events(const std::vector<core::CircuitEvent>& events, std::uint64_t& high);
   Result<bool> write_drains(const std::vector<SwitchDrain>& drains);
+  Result<bool> write_holds(const std::vector<PortHold>& holds);
   // The circuit as stored, from memory or the database; nullptr if it is not stored.
   Result<const Known*> stored_known(std::uint32_t id);
 

@@ -37,6 +37,15 @@ Result<Snapshot> SqliteStore::load() const {
     snap.drains.push_back(
         {drains->text(0), static_cast<int>(drains->int64(1)), true, drains->int64(2)});
   }
+  auto holds =
+      db_->prepare("SELECT switch_name, port, until_ns FROM port_holds ORDER BY switch_name, port");
+  if (!holds) return unexpected(std::move(holds).error());
+  for (;;) {
+    auto row = holds->step();
+    if (!row) return unexpected(std::move(row).error());
+    if (!*row) break;
+    snap.holds.push_back({holds->text(0), static_cast<int>(holds->int64(1)), holds->int64(2)});
+  }
   if (auto r = tx->commit(); !r) return unexpected(std::move(r).error());
   return snap;
 }

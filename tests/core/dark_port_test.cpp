@@ -86,6 +86,42 @@ TEST_CASE("a dark port's ports are held out of service after its alarm clears") 
   CHECK_FALSE(port_view(w, out).held);
 }
 
+TEST_CASE("a hold outlives a restart and ends when it would have") {
+  TempDb db;
+  int in = 0, out = 0;
+  TimePoint held_at;
+  {
+    World w("tiny.yaml", db.path);
+    const auto a = w.request(pairwise("dark", {{"rack1", "rack2"}}, 400));
+    w.settle();
+    in = a.circuits[0].circuit.hops[0].in_port;
+    out = a.circuits[0].circuit.hops[0].out_port;
+    REQUIRE(w.model.find("ocs1")->inject(sim::FaultKind::kDarkPort, out));
+    w.settle();
+    REQUIRE(port_view(w, out).held);
+    held_at = w.engine.now();
+    w.settle(Duration::ms(100));  // the hold's lazy commit
+  }
+  // Restarted 20 s later, on switches that show no fault: the idle dark
+  // port has no alarm to show, only the stored hold keeps circuits off it.
+  World w("tiny.yaml", db.path, held_at + Duration::s(20));
+  CHECK(w.ctl->alarms(false).empty());
+  CHECK(port_view(w, in).held);
+  CHECK(port_view(w, out).held);
+  CHECK_FALSE(in_service(w, out));
+  const auto b = w.request(pairwise("after", {{"rack1", "rack2"}}, 400));
+  REQUIRE(b.record.accepted);
+  CHECK_FALSE(uses(b.circuits[0].circuit, in));
+  CHECK_FALSE(uses(b.circuits[0].circuit, out));
+  // 60 s after the alarm cleared, as without the restart.
+  w.settle(Duration::s(39));
+  CHECK(port_view(w, out).held);
+  w.settle(Duration::s(2));
+  CHECK_FALSE(port_view(w, out).held);
+  CHECK(in_service(w, in));
+  CHECK(in_service(w, out));
+}
+
 TEST_CASE("with no hold, a dark port is back in service at once, but restoration kept off it") {
   TempDb db;
   World w("tiny.yaml", db.path, TimePoint::from_ns(kEpoch), hold(Duration()));

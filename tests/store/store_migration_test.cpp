@@ -46,7 +46,7 @@ TEST_CASE("opening a version 1 store migrates it to the latest, keeping its data
 
   auto s = open_store(path);
   CHECK(s->schema_version() == store::latest_schema_version());
-  CHECK(s->schema_version() == 6);
+  CHECK(s->schema_version() == 7);
   auto snap = s->load();
   REQUIRE(snap);
   REQUIRE(snap->circuits.size() == 1);
@@ -70,7 +70,7 @@ TEST_CASE("opening a version 1 store migrates it to the latest, keeping its data
   auto db = store::Database::open(path, false);
   REQUIRE(db);
   store::Database& d = **db;
-  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 6);
+  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 7);
   CHECK(*d.query_int("SELECT count(*) FROM sqlite_master WHERE name IN ('events', "
                      "'circuit_hops', 'circuit_wavelengths', 'request_circuits')") == 0);
   // The states were filled from the snapshots written before version 2 had a column for them.
@@ -124,7 +124,7 @@ TEST_CASE("opening a version 2 store migrates its events to the compact form, lo
   const auto path = dir.file("v2.db");
   const auto written = write_version_2(path);
   auto s = open_store(path);
-  CHECK(s->schema_version() == 6);
+  CHECK(s->schema_version() == 7);
 
   // Old events keep their snapshots: they read back exactly as written,
   // though the circuit's rows now hold another path.
@@ -162,7 +162,7 @@ TEST_CASE("opening a version 2 store migrates its events to the compact form, lo
   CHECK(d.query_text("SELECT events FROM event_log WHERE last_sequence = 9")->value_or("") ==
         "9	" + std::to_string(next.events[0].at.since_epoch_ns()) +
             "	5	0	ACTIVE	RELEASING	lease over		99	");
-  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 6);
+  CHECK(*d.query_int("SELECT count(*) FROM schema_migrations") == 7);
   auto s2 = open_store(path);
   REQUIRE(s2->integrity_check());
 }
@@ -248,7 +248,7 @@ TEST_CASE("opening a version 3 store packs paths, links and events into rows, lo
       circuit_record(5, "r1"), circuit_record(6, "r0", core::CircuitState::kPreempted)};
   const auto written = write_version_3(path, request, circuits);
   auto s = open_store(path);
-  CHECK(s->schema_version() == 6);
+  CHECK(s->schema_version() == 7);
 
   auto found = s->find_request("r1");
   REQUIRE(found);
@@ -306,7 +306,7 @@ TEST_CASE("opening a version 4 store moves its requests to a rowid table, losing
     }
   }
   auto s = open_store(path);
-  CHECK(s->schema_version() == 6);
+  CHECK(s->schema_version() == 7);
   for (const auto& r : requests) {
     auto found = s->find_request(r.request.request_id);
     REQUIRE(found);

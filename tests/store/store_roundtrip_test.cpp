@@ -17,7 +17,7 @@ using store::WriteBatch;
 TEST_CASE("a new store is empty, in WAL mode, at the latest schema version") {
   TempDir dir;
   auto s = open_store(dir.file("state.db"));
-  CHECK(s->schema_version() == 6);
+  CHECK(s->schema_version() == 7);
   auto snap = s->load();
   REQUIRE(snap);
   CHECK(snap->requests.empty());
