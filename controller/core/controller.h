@@ -190,13 +190,18 @@ class Controller {
   // The tenant a request was made for; nullopt for an unknown request.
   std::optional<std::string> request_tenant(const std::string& request_id) const;
   std::vector<CircuitRecord> list(const CircuitFilter& filter) const;
-  // The first `limit` matches by id, and how many match in all: a page for a
-  // dashboard copies `limit` records, not every circuit.
+  // The first `limit` matches with id > `after` (ids start at 1, so 0 means
+  // from the first), and how many match in all, before `after` too: a page
+  // copies `limit` records, not every circuit. Resuming after an id that is
+  // gone works, as ids only grow.
   struct CircuitPage {
     std::vector<CircuitRecord> circuits;
     std::size_t total = 0;
+    // The last id listed, when more matches follow it: the next page's `after`.
+    std::optional<CircuitId> next_after;
   };
-  CircuitPage list(const CircuitFilter& filter, std::size_t limit) const;
+  CircuitPage list(const CircuitFilter& filter, std::size_t limit,
+                   CircuitId after = CircuitId(0)) const;
   // Events with sequence > `after` that match, then every new one, until unwatch.
   // `replay_all` with after = 0 replays the stored log from its oldest kept
   // event. FAILED_PRECONDITION when events after `after` have left the log

@@ -4,6 +4,23 @@
 #include "controller/core/controller_impl.h"
 
 namespace lightpath::core {
+namespace {
+
+bool matches_filter(const Fabric& fab, const CircuitRecord& c, const CircuitFilter& f) {
+  if (!f.job_id.empty() && c.job_id != f.job_id) return false;
+  if (!f.tenant.empty() && c.tenant != f.tenant) return false;
+  if (f.state ? c.state != *f.state : c.state == CircuitState::kReleased) return false;
+  if (!f.switch_name.empty()) {
+    bool on = false;
+    for (const auto& h : c.circuit.hops)
+      on |= fab.optical_switch(h.optical_switch).name == f.switch_name;
+    if (!on) return false;
+  }
+  return f.endpoint.empty() || fab.endpoint(fab.port(c.circuit.a).endpoint).name == f.endpoint ||
+         fab.endpoint(fab.port(c.circuit.b).endpoint).name == f.endpoint;
+}
+
+}  // namespace
 
 ApiResult<CircuitRecord> Controller::get(CircuitId id) const {
   auto it = impl_->circuits.find(id);
@@ -16,23 +33,23 @@ std::vector<CircuitRecord> Controller::list(const CircuitFilter& f) const {
   return list(f, std::numeric_limits<std::size_t>::max()).circuits;
 }
 
-Controller::CircuitPage Controller::list(const CircuitFilter& f, std::size_t limit) const {
+Controller::CircuitPage Controller::list(const CircuitFilter& f, std::size_t limit,
+                                         CircuitId after) const {
   CircuitPage out;
+  const auto& all = impl_->circuits;
   const auto& fab = impl_->fabric;
-  for (const auto& [id, c] : impl_->circuits) {
-    if (!f.job_id.empty() && c.job_id != f.job_id) continue;
-    if (!f.tenant.empty() && c.tenant != f.tenant) continue;
-    if (f.state ? c.state != *f.state : c.state == CircuitState::kReleased) continue;
-    if (!f.switch_name.empty()) {
-      bool on = false;
-      for (const auto& h : c.circuit.hops)
-        on |= fab.optical_switch(h.optical_switch).name == f.switch_name;
-      if (!on) continue;
-    }
-    if (!f.endpoint.empty() && fab.endpoint(fab.port(c.circuit.a).endpoint).name != f.endpoint &&
-        fab.endpoint(fab.port(c.circuit.b).endpoint).name != f.endpoint)
-      continue;
-    if (out.total++ < limit) out.circuits.push_back(c);
+  // `total` needs every match, so those up to `after` are still filtered, only
+  // not copied; the page starts at the upper bound of `after`.
+  const auto start = all.upper_bound(after);
+  for (auto it = all.begin(); it != start; ++it)
+    if (matches_filter(fab, it->second, f)) ++out.total;
+  for (auto it = start; it != all.end(); ++it) {
+    if (!matches_filter(fab, it->second, f)) continue;
+    ++out.total;
+    if (out.circuits.size() < limit)
+      out.circuits.push_back(it->second);
+    else if (!out.next_after && !out.circuits.empty())
+      out.next_after = out.circuits.back().circuit.id;
   }
   return out;
 }
