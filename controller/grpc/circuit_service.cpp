@@ -307,11 +307,12 @@ grpc::ServerUnaryReactor* CircuitService::ListCircuits(grpc::CallbackServerConte
                                                        v1::ListCircuitsResponse* resp) {
   auto who = admit(guard_, ctx, "ListCircuits", auth::Action::kReadCircuits, req->tenant());
   if (!who) return refuse(ctx, "ListCircuits", who.error());
+  auto query = from_proto(*req);
+  if (!query) return refuse(ctx, "ListCircuits", to_status(query.error()));
   // A scheduler lists its own tenant's circuits only.
-  const std::string tenant = who->role == auth::Role::kScheduler ? who->tenant : req->tenant();
-  return on_core(ctx, "ListCircuits", [this, tenant, r = *req, resp](Finish done) {
-    core::CircuitFilter f{r.job_id(), tenant, from_proto(r.state()), r.switch_name(), r.endpoint()};
-    for (const auto& c : core_.list(f)) to_proto(core_.fabric(), c, resp->add_circuits());
+  if (who->role == auth::Role::kScheduler) query->filter.tenant = who->tenant;
+  return on_core(ctx, "ListCircuits", [this, q = std::move(*query), resp](Finish done) {
+    to_proto(core_.fabric(), core_.list(q.filter, q.limit, q.after), resp);
     done(grpc::Status::OK);
   });
 }

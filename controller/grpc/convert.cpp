@@ -1,7 +1,10 @@
 #include "controller/grpc/convert.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace lightpath::grpc_api {
@@ -99,6 +102,23 @@ std::optional<core::CircuitState> from_proto(v1::CircuitState s) {
   return static_cast<core::CircuitState>(static_cast<int>(s));
 }
 
+core::ApiResult<CircuitListQuery> from_proto(const v1::ListCircuitsRequest& in) {
+  CircuitListQuery q;
+  q.filter = {in.job_id(), in.tenant(), from_proto(in.state()), in.switch_name(), in.endpoint()};
+  q.limit = in.page_size() == 0 ? std::numeric_limits<std::size_t>::max()
+                                : std::min<std::size_t>(in.page_size(), kMaxPageSize);
+  const std::string& token = in.page_token();
+  if (!token.empty()) {
+    std::uint64_t id = 0;
+    const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), id);
+    if (ec != std::errc() || end != token.data() + token.size() || id == 0 ||
+        id >= CircuitId::kInvalid)
+      return unexpected(invalid("page_token: not a token from an earlier ListCircuitsResponse"));
+    q.after = CircuitId(static_cast<std::uint32_t>(id));
+  }
+  return q;
+}
+
 namespace {
 
 // Fabric::port_name written straight into the message's field, without
@@ -139,6 +159,14 @@ void to_proto(const Fabric& fabric, const core::CircuitRecord& in, v1::Circuit* 
   out->set_state_reason(in.reason);
   out->set_created_unix_ms(unix_ms(in.created));
   out->set_updated_unix_ms(unix_ms(in.updated));
+}
+
+void to_proto(const Fabric& fabric, const core::Controller::CircuitPage& in,
+              v1::ListCircuitsResponse* out) {
+  out->mutable_circuits()->Reserve(static_cast<int>(in.circuits.size()));
+  for (const auto& c : in.circuits) to_proto(fabric, c, out->add_circuits());
+  if (in.next_after) out->set_next_page_token(std::to_string(in.next_after->value()));
+  out->set_total_size(in.total);
 }
 
 void to_proto(const Fabric& fabric, const core::RequestAnswer& in,

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
 
 #include "controller/grpc/convert.h"
@@ -129,4 +130,32 @@ TEST_CASE(
     ++seen;
   }
   CHECK(seen > 0);
+}
+
+TEST_CASE("from_proto: ListCircuitsRequest's page size and token") {
+  v1::ListCircuitsRequest wire;
+  wire.set_job_id("j");
+  wire.set_state(v1::ACTIVE);
+  auto q = grpc_api::from_proto(wire);
+  REQUIRE(q);
+  CHECK(q->filter.job_id == "j");
+  CHECK(q->filter.state == core::CircuitState::kActive);
+  CHECK(q->limit == std::numeric_limits<std::size_t>::max());  // page_size 0: every match
+  CHECK(q->after == CircuitId(0));
+  wire.set_page_size(50);
+  wire.set_page_token("4294967294");  // the largest circuit id
+  q = grpc_api::from_proto(wire);
+  REQUIRE(q);
+  CHECK(q->limit == 50);
+  CHECK(q->after == CircuitId(4294967294U));
+  wire.set_page_size(grpc_api::kMaxPageSize + 1);  // cut, not refused (AIP-158)
+  CHECK(grpc_api::from_proto(wire)->limit == grpc_api::kMaxPageSize);
+  for (const char* bad : {"x", "-1", "+1", " 1", "1 ", "1.5", "0", "4294967295", "99999999999"}) {
+    CAPTURE(bad);
+    wire.set_page_token(bad);
+    auto r = grpc_api::from_proto(wire);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == core::ErrorCode::kInvalidArgument);
+    CHECK(r.error().message.rfind("page_token: ", 0) == 0);
+  }
 }
