@@ -199,21 +199,38 @@ const std::string* find_param(const Query& query, std::string_view name) {
   return nullptr;
 }
 
-HttpResult<CircuitId> parse_circuit_id(std::string_view text) {
+namespace {
+
+// `field` names the path segment or query parameter the text came from.
+HttpResult<CircuitId> parse_id_of(std::string_view field, std::string_view text) {
   std::uint64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
                                                    [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || ec != std::errc() || end != text.data() + text.size() || v == 0 ||
       v >= CircuitId::kInvalid)
-    return unexpected(invalid_argument(
-        "id", "id: '" + std::string(text) + "' is not a circuit id (a positive decimal number)"));
+    return unexpected(invalid_argument(std::string(field),
+                                       std::string(field) + ": '" + std::string(text) +
+                                           "' is not a circuit id (a positive decimal number)"));
   return CircuitId(static_cast<std::uint32_t>(v));
 }
 
+}  // namespace
+
+HttpResult<CircuitId> parse_circuit_id(std::string_view text) {
+  return parse_id_of("id", text);
+}
+
+HttpResult<CircuitId> parse_after(const Query& query) {
+  const auto* v = find_param(query, "after");
+  if (!v) return CircuitId(0);
+  return parse_id_of("after", *v);
+}
+
 HttpResult<core::CircuitFilter> parse_circuit_filter(const Query& query) {
-  if (auto ok = check_query(query, {"job", "tenant", "state", "switch", "endpoint", "limit"}); !ok)
-    return unexpected(std::move(ok).error());
+  auto known =
+      check_query(query, {"job", "tenant", "state", "switch", "endpoint", "limit", "after"});
+  if (!known) return unexpected(std::move(known).error());
   core::CircuitFilter f;
   if (const auto* v = find_param(query, "job")) f.job_id = *v;
   if (const auto* v = find_param(query, "tenant")) f.tenant = *v;

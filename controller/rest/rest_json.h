@@ -64,11 +64,14 @@ const std::string* find_param(const Query& query, std::string_view name);
 
 // A circuit id as the path names it: decimal, 1 to 2^32-2.
 HttpResult<CircuitId> parse_circuit_id(std::string_view text);
-// ?job=&tenant=&state=&switch=&endpoint=
+// ?job=&tenant=&state=&switch=&endpoint= (and the page's &limit=&after=)
 HttpResult<core::CircuitFilter> parse_circuit_filter(const Query& query);
-// ?include_cleared=true|false|1|0
 // The `limit` query parameter: how many list entries to send at most (all when absent).
 HttpResult<std::size_t> parse_limit(const Query& query);
+// The `after` query parameter: list circuits with a greater id (0, from the
+// first, when absent); an error naming `after` when it is not a circuit id.
+HttpResult<CircuitId> parse_after(const Query& query);
+// ?include_cleared=true|false|1|0
 HttpResult<bool> parse_bool_param(const Query& query, std::string_view name, bool fallback);
 
 }  // namespace lightpath::rest

@@ -206,16 +206,22 @@ std::optional<HttpError> serve(core::Controller& controller, const Metrics& metr
       if (!filter) return filter.error();
       const auto limit = parse_limit(q);
       if (!limit) return limit.error();
+      const auto after = parse_after(q);
+      if (!after) return after.error();
       if (caller.who.role == auth::Role::kScheduler) {
         if (auto no = caller.foreign(filter->tenant)) return no;
         filter->tenant = caller.who.tenant;  // its own circuits only
       }
       // A dashboard asks for a page: copying and rendering 100,000 circuits
       // on the controller's thread at every refresh would stall other callers.
-      const auto page = controller.list(*filter, *limit);
+      const auto page = controller.list(*filter, *limit, *after);
       nlohmann::json list = nlohmann::json::array();
       for (const auto& c : page.circuits) list.push_back(circuit_json(controller.fabric(), c));
-      return ok({{"circuits", std::move(list)}, {"total", page.total}});
+      nlohmann::json next_after = nullptr;  // null on the last page
+      if (page.next_after) next_after = page.next_after->value();
+      return ok({{"circuits", std::move(list)},
+                 {"total", page.total},
+                 {"next_after", std::move(next_after)}});
     }
 
     case Route::kCircuit: {

@@ -2,6 +2,7 @@
 // refusal the REST API documents, over real sockets.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -197,6 +198,42 @@ TEST_CASE("circuits: get, filter, release, and refusals that change nothing") {
   check_error(c.get(path), 404, "NOT_FOUND", "id");
   check_error(c.send(beast::http::verb::delete_, path), 404, "NOT_FOUND", "id");
   CHECK(count("") == 0);
+}
+
+TEST_CASE("circuits in pages: limit and after, next_after until the last page") {
+  Stack s;
+  Client c(s.port());
+  std::vector<std::uint32_t> made;  // in id order
+  for (int i = 0; i < 7; ++i)
+    made.push_back(s.request_circuit("p" + std::to_string(i), i < 4 ? "a" : "b").value());
+  REQUIRE(std::is_sorted(made.begin(), made.end()));
+
+  // Following next_after lists each circuit once, in id order; `total` on every page.
+  for (const int limit : {1, 2, 3, 7, 8}) {
+    CAPTURE(limit);
+    std::vector<std::uint32_t> seen;
+    std::string query = "?limit=" + std::to_string(limit);
+    for (int pages = 1;; ++pages) {
+      REQUIRE(pages <= 8);  // a list that never ends fails rather than loops
+      const auto page = body(c.get("/v1/circuits" + query));
+      CHECK(page["total"] == 7);
+      for (const auto& circuit : page["circuits"]) seen.push_back(circuit["id"]);
+      if (page["next_after"].is_null()) break;
+      CHECK(page["circuits"].size() == static_cast<std::size_t>(limit));
+      CHECK(page["next_after"] == seen.back());
+      query = "?limit=" + std::to_string(limit) + "&after=" + page["next_after"].dump();
+    }
+    CHECK(seen == made);
+  }
+  // With a filter, and `after` without `limit`: the rest of the matches.
+  const auto tenant_b = body(c.get("/v1/circuits?tenant=b&after=" + std::to_string(made[4])));
+  REQUIRE(tenant_b["circuits"].size() == 2);
+  CHECK(tenant_b["circuits"][0]["id"] == made[5]);
+  CHECK(tenant_b["total"] == 3);
+  CHECK(tenant_b["next_after"].is_null());
+  CHECK(body(c.get("/v1/circuits?after=" + std::to_string(made.back())))["circuits"].empty());
+  for (const char* bad : {"0", "-1", "x", "", "1.5", "4294967295", "99999999999999999999999"})
+    check_error(c.get(std::string("/v1/circuits?after=") + bad), 400, "INVALID_ARGUMENT", "after");
 }
 
 TEST_CASE("unknown paths, wrong methods, oversized and malformed requests") {
