@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "controller/cli/circuit_format.h"
 #include "controller/cli/daemon_client.h"
@@ -23,6 +25,10 @@ struct CircuitOptions {
   std::uint64_t id = 0;
   std::vector<std::uint64_t> ids;
   std::string request_id;
+  int limit = 0;  // circuits list: the first this many matches; 0: all
+  // Circuits per ListCircuits call: a list of 100,000 circuits comes in pages
+  // of a few hundred kB, each a short turn of the daemon's thread.
+  int page_size = 1'000;
 };
 
 // The names of CircuitState values a user may filter by.
@@ -35,8 +41,7 @@ std::vector<std::string> state_names() {
   return names;
 }
 
-int run_list(const CircuitOptions& o) {
-  DaemonClient client(o.daemon);
+v1::ListCircuitsRequest list_request(const CircuitOptions& o) {
   v1::ListCircuitsRequest req;
   req.set_job_id(o.job);
   req.set_tenant(o.tenant);
@@ -47,14 +52,55 @@ int run_list(const CircuitOptions& o) {
     v1::CircuitState_Parse(o.state, &state);  // already checked against state_names()
     req.set_state(state);
   }
-  v1::ListCircuitsResponse resp;
-  if (auto done =
-          client.call_or_print_json(&CircuitStub::ListCircuits, client.circuits(), req, &resp))
-    return *done;
+  return req;
+}
+
+// The shape `circuits list --json` has always printed, {"circuits":[...]},
+// whatever fields the response gains; "total_size" only with --limit, which
+// scripts asking for it know to expect.
+std::string list_json(const v1::ListCircuitsResponse& resp, std::optional<std::uint64_t> total) {
+  std::string out = R"({"circuits":[)";
+  for (int i = 0; i < resp.circuits_size(); ++i) {
+    if (i > 0) out += ',';
+    out += to_json(resp.circuits(i));
+  }
+  out += ']';
+  if (total) out += fmt::format(R"(,"total_size":"{}")", *total);
+  out += '}';
+  return out;
+}
+
+// Pages through the matches, the first `limit` only when it is not 0.
+int run_list(const CircuitOptions& o) {
+  DaemonClient client(o.daemon);
+  v1::ListCircuitsRequest req = list_request(o);
+  v1::ListCircuitsResponse all;
+  const auto room = [&] {
+    return o.limit == 0 ? o.page_size : std::min(o.page_size, o.limit - all.circuits_size());
+  };
+  do {
+    req.set_page_size(static_cast<std::uint32_t>(room()));
+    v1::ListCircuitsResponse page;
+    if (auto s = client.call(&CircuitStub::ListCircuits, client.circuits(), req, &page); !s.ok())
+      return client.fail(s);
+    // room() also bounds what a daemon without paging sends all at once.
+    for (auto& c : *page.mutable_circuits())
+      if (room() > 0) all.add_circuits()->Swap(&c);
+    all.set_total_size(page.total_size());
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty() && room() > 0);
+
+  if (o.daemon.json) {
+    const auto total = o.limit > 0 ? std::optional(all.total_size()) : std::nullopt;
+    std::cout << list_json(all, total) << "\n";
+    return kExitOk;
+  }
   Table t = circuit_table();
   const std::int64_t now = now_unix_ms();
-  for (const auto& c : resp.circuits()) add_circuit_row(t, c, now);
+  for (const auto& c : all.circuits()) add_circuit_row(t, c, now);
   t.print(std::cout);
+  if (o.limit > 0 && static_cast<std::uint64_t>(all.circuits_size()) < all.total_size())
+    std::cout << fmt::format("showing {} of {} circuits\n", all.circuits_size(), all.total_size());
   return kExitOk;
 }
 
@@ -111,6 +157,11 @@ void add_circuit_commands(CLI::App& app, int& exit_code) {
       ->transform(CLI::IsMember(state_names(), CLI::ignore_case));
   list->add_option("--switch", o->switch_name, "Only circuits crossing this switch");
   list->add_option("--endpoint", o->endpoint, "Only circuits ending at this endpoint");
+  list->add_option("--limit", o->limit, "Only the first N matches (lowest ids), and the total")
+      ->check(CLI::PositiveNumber);
+  list->add_option("--page-size", o->page_size, "Circuits per call to the daemon")
+      ->check(CLI::Range(1, 10'000))
+      ->capture_default_str();
   list->callback([o, &exit_code] { exit_code = run_list(*o); });
 
   o = std::make_shared<CircuitOptions>();

@@ -146,6 +146,28 @@ ctl 0 circuits list --switch ocs1 --endpoint rack1 --tenant team-vision && expec
 ctl 0 circuits list --job no-such-job && expect_lines out 1
 ctl 0 circuits list --job no-such-job --json && expect out '^\{"circuits":\[\]\}$'
 ctl usage circuits list --state sideways
+# --- circuits list in pages: one circuit per call lists the same, in id order.
+ctl 0 circuits list --json && grep -o '"id":"[0-9]*","request_id"' "$tmp/out" >"$tmp/ids.all"
+ctl 0 circuits list --json --page-size 1 &&
+  grep -o '"id":"[0-9]*","request_id"' "$tmp/out" >"$tmp/ids.paged"
+cmp -s "$tmp/ids.all" "$tmp/ids.paged" || fail "--page-size 1 listed other circuits than one call"
+[[ $(wc -l <"$tmp/ids.all") -eq 6 ]] || fail "circuits list --json listed $(wc -l <"$tmp/ids.all") circuits, wanted 6"
+sort -c -n -t'"' -k4,4 "$tmp/ids.all" 2>/dev/null || fail "circuits list is not in id order"
+ctl 0 circuits list --page-size 4 && expect_lines out 7
+# --limit: the first N (lowest ids) and how many match in all; nothing said when all are shown.
+if ctl 0 circuits list --limit 4 --page-size 3; then
+  expect_lines out 6
+  expect out '^showing 4 of 6 circuits$'
+fi
+ctl 0 circuits list --limit 6 && { expect_lines out 7; ! grep -q showing "$tmp/out" || fail "--limit 6 of 6 says showing"; }
+ctl 0 circuits list --job job-1001 --limit 1 && expect out '^showing 1 of [0-9]+ circuits$'
+if ctl 0 circuits list --limit 2 --json; then
+  expect out '^\{"circuits":\[\{"id":"[0-9]+",.*\}\],"total_size":"6"\}$'
+  grep -o '"id":"[0-9]*","request_id"' "$tmp/out" | cmp -s - <(head -2 "$tmp/ids.all") ||
+    fail "--limit 2 --json did not list the two lowest ids"
+fi
+ctl usage circuits list --limit 0
+ctl usage circuits list --page-size 0
 
 # --- circuits get
 if [[ -n $id ]]; then
