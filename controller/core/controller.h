@@ -199,6 +199,9 @@ class Controller {
     std::size_t total = 0;
     // The last id listed, when more matches follow it: the next page's `after`.
     std::optional<CircuitId> next_after;
+    // The last event handed to watchers: a watch after it misses no change
+    // since this page (the page may show changes whose events come later).
+    std::uint64_t sequence = 0;
   };
   CircuitPage list(const CircuitFilter& filter, std::size_t limit,
                    CircuitId after = CircuitId(0)) const;

@@ -115,8 +115,8 @@ struct Controller::Impl {
   ApiError log_floor_error(std::uint64_t after) const {
     return api_error(ErrorCode::kFailedPrecondition,
                      fmt::format("after_sequence {}: events up to {} have left the event log (it "
-                                 "keeps the newest {}); list the circuits, then watch for new "
-                                 "events (after_sequence 0)",
+                                 "keeps the newest {}); list the circuits, then watch from the "
+                                 "list's sequence",
                                  after, log_floor, opt.event_log_keep));
   }
   std::deque<CircuitEvent> recent;

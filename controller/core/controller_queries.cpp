@@ -36,6 +36,7 @@ std::vector<CircuitRecord> Controller::list(const CircuitFilter& f) const {
 Controller::CircuitPage Controller::list(const CircuitFilter& f, std::size_t limit,
                                          CircuitId after) const {
   CircuitPage out;
+  out.sequence = impl_->published;
   const auto& all = impl_->circuits;
   const auto& fab = impl_->fabric;
   // `total` needs every match, so those up to `after` are still filtered, only

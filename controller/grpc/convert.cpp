@@ -167,6 +167,7 @@ void to_proto(const Fabric& fabric, const core::Controller::CircuitPage& in,
   for (const auto& c : in.circuits) to_proto(fabric, c, out->add_circuits());
   if (in.next_after) out->set_next_page_token(std::to_string(in.next_after->value()));
   out->set_total_size(in.total);
+  out->set_sequence(in.sequence);
 }
 
 void to_proto(const Fabric& fabric, const core::RequestAnswer& in,

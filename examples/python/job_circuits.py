@@ -61,28 +61,34 @@ def describe(c):
 
 
 def wait_active(stub, args, ids, metadata):
-    """Follows the job's events until every circuit in `ids` is ACTIVE.
+    """Follows the job's circuits until every one in `ids` is ACTIVE.
 
-    The watch replays the stored event log first (replay=True), filtered to
-    this job, so events that came before the stream opened are not missed.
-    A long-running client would rather keep one stream open and resume it
-    from the last sequence it saw (after_sequence) than replay the log.
+    List, then watch from the list's sequence: the watch brings every change
+    after the list, so none falls between the two.
     """
+    listed = stub.ListCircuits(pb.ListCircuitsRequest(job_id=args.job), timeout=10,
+                               metadata=metadata)
     state = {}
-    watch = pb.WatchCircuitsRequest(job_id=args.job, replay=True)
+
+    def seen(c):  # True when done, False when given up, None to go on
+        if c.id not in ids:
+            return None
+        state[c.id] = c.state
+        if c.state in GIVE_UP:
+            print(f"circuit {c.id} is {pb.CircuitState.Name(c.state)}: {c.state_reason}",
+                  file=sys.stderr)
+            return False
+        return True if all(state.get(i) == pb.ACTIVE for i in ids) else None
+
+    for c in listed.circuits:
+        if (done := seen(c)) is not None:
+            return done
+    watch = pb.WatchCircuitsRequest(job_id=args.job, after_sequence=listed.sequence)
     stream = stub.WatchCircuits(watch, timeout=args.wait, metadata=metadata)
     try:
         for event in stream:
-            c = event.circuit
-            if c.id not in ids:
-                continue
-            state[c.id] = c.state
-            if c.state in GIVE_UP:
-                print(f"circuit {c.id} is {pb.CircuitState.Name(c.state)}: {c.state_reason}",
-                      file=sys.stderr)
-                return False
-            if all(state.get(i) == pb.ACTIVE for i in ids):
-                return True
+            if (done := seen(event.circuit)) is not None:
+                return done
     except grpc.RpcError as e:
         if e.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
             raise

@@ -149,3 +149,49 @@ TEST_CASE("a page token the daemon did not give out is INVALID_ARGUMENT naming p
     CHECK(resp.circuits_size() == 0);
   }
 }
+
+TEST_CASE("a watch from a list's sequence sees every later change and nothing before") {
+  TempDir dir;
+  DaemonProcess d{kTiny, dir.file("state.db"), dir.file(""), {"--no-fsync"}};
+  v1::RequestCircuitsResponse a;
+  REQUIRE(
+      d.circuits().RequestCircuits(ctx().get(), pair_request("a", "rack1", "rack2", 100), &a).ok());
+  REQUIRE(wait_state(d, a.circuits(0).id(), v1::ACTIVE));
+  // Once a's three events (PENDING, PROGRAMMING, ACTIVE) are all committed
+  // and published, the lists' sequence stays at 3.
+  v1::ListCircuitsResponse listed;
+  for (int i = 0, same = 0; i < 200 && same < 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const std::uint64_t before = listed.sequence();
+    REQUIRE(d.circuits().ListCircuits(ctx().get(), {}, &listed).ok());
+    same = listed.sequence() == before ? same + 1 : 0;
+  }
+  REQUIRE(listed.sequence() == 3);
+  REQUIRE(listed.circuits_size() == 1);
+  CHECK(listed.circuits(0).state() == v1::ACTIVE);
+
+  v1::RequestCircuitsResponse b;
+  REQUIRE(
+      d.circuits().RequestCircuits(ctx().get(), pair_request("b", "rack3", "rack4", 100), &b).ok());
+  v1::WatchCircuitsRequest w;
+  w.set_after_sequence(listed.sequence());
+  grpc::ClientContext wctx;
+  wctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto stream = d.circuits().WatchCircuits(&wctx, w);
+  // Consecutive from the list's sequence on: a's later steps, if their
+  // commit came after the list (the list showed them already), then b's.
+  v1::CircuitEvent e;
+  std::uint64_t next = listed.sequence() + 1;
+  bool b_pending = false;
+  while (!b_pending && stream->Read(&e)) {
+    CHECK(e.sequence() == next++);
+    if (e.circuit().id() == b.circuits(0).id()) {
+      b_pending = e.circuit().state() == v1::PENDING;
+      CHECK(b_pending);  // b's first event comes first
+    } else {
+      CHECK(e.circuit().id() == a.circuits(0).id());
+    }
+  }
+  CHECK(b_pending);
+  wctx.TryCancel();
+}
