@@ -7,6 +7,8 @@
 # controller's thread, so its time is time the controller serves no one else.
 #
 #   bench/web_view_load.sh [build-dir=build] [repeats=5]
+#
+# Then the same over gRPC with lightpathctl, paged.
 set -euo pipefail
 build=${1:-build}
 repeats=${2:-5}
@@ -48,5 +50,20 @@ for query in "" "?limit=1000" "?limit=1000&job=job-3" "?limit=1000&state=FAILED"
   done
   sorted=$(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')
   printf 'GET /v1/circuits%-26s %10d bytes   seconds (sorted): %s\n' "$query" \
+    "$(stat -c %s "$dir/body")" "$sorted"
+done
+
+# The same list over gRPC with lightpathctl, which pages (ListCircuits
+# page_size): whole in pages of 1,000 and of 10,000, and the first 1,000 only.
+for args in "" "--page-size 10000" "--limit 1000"; do
+  times=()
+  for _ in $(seq "$repeats"); do
+    start=$(date +%s.%N)
+    LIGHTPATH_SERVER=127.0.0.1:$grpc "$build/controller/lightpathctl" circuits list --json $args \
+      > "$dir/body"
+    times+=("$(echo "$(date +%s.%N) - $start" | bc)")
+  done
+  sorted=$(printf '%.3f\n' "${times[@]}" | sort -n | tr '\n' ' ')
+  printf 'lightpathctl circuits list --json %-18s %10d bytes   seconds (sorted): %s\n' "$args" \
     "$(stat -c %s "$dir/body")" "$sorted"
 done
