@@ -121,4 +121,18 @@ class Transaction {
   Database* db_;
 };
 
+// Runs a cached statement with `args`; on failure prefixes the message with
+// what `what()` names. The name is built only then: the success path of a
+// commit allocates no strings of its own.
+template <class What, class... A>
+Result<bool> run(Database& db, const char* sql, What&& what, const A&... args) {
+  auto st = db.cached(sql);
+  if (!st) return unexpected(std::move(st).error());
+  auto r = (*st)->bind_all(args...).run();
+  if (r) return r;
+  Error e = std::move(r).error();
+  e.message = what() + ": " + e.message;
+  return unexpected(std::move(e));
+}
+
 }  // namespace lightpath::store

@@ -41,12 +41,6 @@ constexpr const char* kKeepVersion =
     "INSERT OR REPLACE INTO circuit_history (circuit_id, version, record) VALUES (?, ?, ?)";
 constexpr const char* kSetHighWater =
     "UPDATE counters SET value = ? WHERE name = 'last_event_sequence'";
-constexpr const char* kDrain =
-    "INSERT INTO drains (switch_name, port, drained_ns) VALUES (?, ?, ?) "
-    "ON CONFLICT (switch_name, port) DO NOTHING";
-constexpr const char* kUndrain = "DELETE FROM drains WHERE switch_name = ? AND port = ?";
-constexpr const char* kHold =
-    "INSERT OR REPLACE INTO port_holds (switch_name, port, until_ns) VALUES (?, ?, ?)";
 constexpr const char* kInsertEvents =
     "INSERT INTO event_log (last_sequence, first_sequence, events) VALUES (?, ?, ?)";
 
@@ -61,20 +55,6 @@ std::optional<std::int64_t> ns_or_null(const std::optional<TimePoint>& t) {
 }
 std::optional<std::int64_t> ns_or_null(const std::optional<Duration>& d) {
   return d ? std::optional<std::int64_t>(d->count_ns()) : std::nullopt;
-}
-
-// Runs a cached statement with `args`; on failure prefixes the message with
-// what `what()` names. The name is built only then: the success path of a
-// commit allocates no strings of its own.
-template <class What, class... A>
-Result<bool> run(Database& db, const char* sql, What&& what, const A&... args) {
-  auto st = db.cached(sql);
-  if (!st) return unexpected(std::move(st).error());
-  auto r = (*st)->bind_all(args...).run();
-  if (r) return r;
-  Error e = std::move(r).error();
-  e.message = what() + ": " + e.message;
-  return unexpected(std::move(e));
 }
 
 // Constraint failures get a sentence about the item instead of SQLite's.
@@ -528,40 +508,6 @@ Result<bool> SqliteStore::write_batch(const WriteBatch& batch, std::uint64_t& hi
   }
   high = *high_;
   return write_events(batch.events, high);
-}
-
-Result<bool> SqliteStore::write_drains(const std::vector<SwitchDrain>& drains) {
-  for (const SwitchDrain& d : drains) {
-    auto item = [&] {
-      return d.port == -1 ? fmt::format("drain of switch '{}'", d.switch_name)
-                          : fmt::format("drain of port {} of switch '{}'", d.port, d.switch_name);
-    };
-    if (d.switch_name.empty())
-      return unexpected(
-          Error{"STORE_INVALID", fmt::format("store '{}': a drain without a switch name", path_)});
-    if (d.port < -1)
-      return unexpected(Error{"STORE_INVALID", fmt::format("store '{}': {}: port {} is not a "
-                                                           "port (-1 is the whole switch)",
-                                                           path_, item(), d.port)});
-    auto r = d.drained ? run(*db_, kDrain, item, d.switch_name, d.port, d.at_ns)
-                       : run(*db_, kUndrain, item, d.switch_name, d.port);
-    if (!r) return r;
-  }
-  return true;
-}
-
-Result<bool> SqliteStore::write_holds(const std::vector<PortHold>& holds) {
-  for (const PortHold& h : holds) {
-    auto item = [&] {
-      return fmt::format("hold of port {} of switch '{}'", h.port, h.switch_name);
-    };
-    if (h.switch_name.empty() || h.port < 0)
-      return unexpected(Error{"STORE_INVALID", fmt::format("store '{}': {}: not a port of a "
-                                                           "named switch",
-                                                           path_, item())});
-    if (auto r = run(*db_, kHold, item, h.switch_name, h.port, h.until_ns); !r) return r;
-  }
-  return true;
 }
 
 Result<std::size_t> SqliteStore::trim_events(std::size_t keep) {
