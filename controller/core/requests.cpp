@@ -78,15 +78,15 @@ std::optional<ApiError> Controller::Impl::check_request(const solver::CircuitReq
                      fmt::format("the request asks for {} circuits; the limit is {} per request",
                                  asked, opt.max_circuits_per_request));
   if (opt.max_circuits_per_tenant > 0) {
-    std::size_t held = 0;
+    std::size_t holding = 0;
     for (const auto& [id, c] : circuits)
-      if (c.tenant == req.tenant && holds_resources(c.state)) ++held;
-    if (held + asked > opt.max_circuits_per_tenant)
+      if (c.tenant == req.tenant && holds_resources(c.state)) ++holding;
+    if (holding + asked > opt.max_circuits_per_tenant)
       return api_error(
           ErrorCode::kResourceExhausted,
           fmt::format("tenant '{}' holds {} circuits and asks for {} more; the limit is {} "
                       "(max_circuits_per_tenant)",
-                      req.tenant, held, asked, opt.max_circuits_per_tenant));
+                      req.tenant, holding, asked, opt.max_circuits_per_tenant));
   }
   return std::nullopt;
 }

@@ -81,6 +81,33 @@ TEST_CASE("the web view shows circuits, switches, ports and alarms in headless C
     CHECK(has(dom, "ocs1:" + std::to_string(hop.in_port()) + "→" + std::to_string(hop.out_port())));
     CHECK(has(dom, "1 circuit · updated"));
   }
+  SUBCASE("the circuit list in pages, by id") {
+    std::vector<std::string> ids{id};
+    for (const char* r : {"web-2", "web-3"}) {
+      v1::RequestCircuitsResponse more;
+      REQUIRE(f.d.circuits()
+                  .RequestCircuits(ctx().get(), pair_request(r, "rack3", "rack4", 100), &more)
+                  .ok());
+      REQUIRE(more.circuits_size() == 1);
+      ids.push_back(std::to_string(more.circuits(0).id()));
+    }
+    const auto link = [](const std::string& c) { return "href=\"#/circuits/" + c + "\""; };
+    const std::string first = f.open("/circuits?limit=2");
+    CHECK(has(first, "Showing 2 of 3 circuits, by id."));
+    CHECK(has(first, link(ids[0])));
+    CHECK(has(first, link(ids[1])));
+    CHECK_FALSE(has(first, link(ids[2])));
+    CHECK(has(first, "href=\"#/circuits?limit=2&amp;after=" + ids[1] + "\">next page »</a>"));
+    CHECK_FALSE(has(first, "first page"));
+    const std::string next = f.open("/circuits?limit=2&after=" + ids[1]);
+    CHECK(has(next, "Showing 1 of 3 circuits, by id."));
+    CHECK(has(next, link(ids[2])));
+    CHECK_FALSE(has(next, link(ids[0])));
+    CHECK(has(next, "href=\"#/circuits?limit=2\">« first page</a>"));
+    CHECK_FALSE(has(next, "next page"));
+    // One page holds them all: no pager.
+    CHECK_FALSE(has(f.open("/circuits"), "Showing"));
+  }
   SUBCASE("a filter the list has nothing for") {
     const std::string dom = f.open("/circuits?state=FAILED");
     CHECK(has(dom, "No circuits match."));

@@ -171,6 +171,24 @@ function setQuery(base, values) {
   location.hash = base + (q ? '?' + q : '');
 }
 
+// Where the list is when it holds more than a page: how many of how many,
+// and links to the first and the next page (the API's `after`, by id).
+function pager(route, shown, body) {
+  if (!route.query.after && body.next_after === null) return null;
+  const at = (extra) => {
+    const q = {...route.query, ...extra};
+    if (extra.after === undefined) delete q.after;
+    return '#/circuits?' + new URLSearchParams(q).toString();
+  };
+  return el('p', {class: 'note pager'},
+            'Showing ' + shown + ' of ' + body.total + ' circuits, by id. ',
+            route.query.after ? el('a', {href: at({}), text: '« first page'}) : null,
+            route.query.after && body.next_after !== null ? ' · ' : null,
+            body.next_after !== null ? el('a', {href: at({after: body.next_after}),
+                                                text: 'next page »'})
+                                     : null);
+}
+
 const circuitsView = {
   mount(root, route) {
     root.append(el('h2', {text: 'Circuits'}),
@@ -184,7 +202,9 @@ const circuitsView = {
                 el('div', {id: 'data'}));
   },
   async load(route) {
-    const q = new URLSearchParams({...route.query, limit: MAX_ROWS}).toString();
+    // A page of at most MAX_ROWS; `limit` in the view's URL asks for fewer.
+    const limit = Math.max(1, Math.min(Number(route.query.limit) || MAX_ROWS, MAX_ROWS));
+    const q = new URLSearchParams({...route.query, limit}).toString();
     const body = await api('/v1/circuits?' + q);
     const circuits = body.circuits;
     // Counted by state only when the page holds every match.
@@ -201,7 +221,7 @@ const circuitsView = {
         el('div', {class: 'summary'},
            Object.keys(byState).sort().map((s) => el('span', {class: 'chip state-' + s,
                                                               text: s + ' ' + byState[s]}))),
-        cappedNote(body.total, 'circuits'),
+        pager(route, circuits.length, body),
         table([{title: 'ID', num: true}, {title: 'JOB'}, {title: 'TENANT'}, {title: 'STATE'},
                {title: 'A'}, {title: 'B'}, {title: 'CROSS-CONNECTS'}, {title: 'λ'},
                {title: 'GB/S', num: true}, {title: 'LEASE'}, {title: 'UPDATED'}],
